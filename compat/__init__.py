@@ -1,0 +1,1 @@
+"""compat: a PyTorch-style shell over funcgrad (built in its own issue)."""

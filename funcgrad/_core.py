@@ -1,0 +1,328 @@
+"""Trace levels, traced values (boxes), nodes, binding, and the backward pass.
+
+How it fits together:
+
+* Every transform (and every :class:`funcgrad.Tape`) opens a *trace* with a level
+  drawn from one global counter, so a trace opened later (an inner transform) always
+  has a higher level than the ones it runs inside. There is no per-thread stack to
+  keep in sync: concurrent transforms in different threads never share a trace.
+* A watched value becomes a :class:`Traced` box: its concrete value, its trace and
+  the graph :class:`Node` that produced it.
+* A primitive called with boxes finds the highest live level among them, unboxes
+  those arguments, calls itself on the rest (so lower levels record too) and boxes
+  the result with a node holding the primitive, the saved inputs and output.
+* The backward pass walks the nodes iteratively: it counts children, then pops nodes
+  whose consumers are all done, so any depth of graph is fine.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import numpy as np
+
+from funcgrad import _errors
+
+_next_level = itertools.count(1).__next__
+
+
+class _Zero:
+    """Marker for an argument with no gradient (an index, a condition, a shape)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "ZERO"
+
+
+#: Put in a VJP tuple for an argument through which no gradient flows.
+ZERO = _Zero()
+
+
+class UnexpectedTracerError(RuntimeError):
+    """A traced value was used after the transform that created it had returned."""
+
+
+class Trace:
+    """One recording context: a level, a name for messages, and whether it is open."""
+
+    __slots__ = ("level", "name", "alive")
+
+    def __init__(self, name: str):
+        self.level = _next_level()
+        self.name = name
+        self.alive = True
+
+    def __repr__(self) -> str:
+        state = "open" if self.alive else "closed"
+        return f"<{type(self).__name__} {self.name!r} level={self.level} {state}>"
+
+
+class ShapeDtype:
+    """Stands in for a forward value whose contents the VJP rules never read."""
+
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, shape, dtype):
+        self.shape = shape
+        self.dtype = dtype
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    def __repr__(self) -> str:
+        return f"ShapeDtype({self.shape}, {self.dtype})"
+
+
+def _spec(v):
+    if type(v) is np.ndarray:
+        return ShapeDtype(v.shape, v.dtype)
+    return v
+
+
+class Node:
+    """One recorded op: primitive, saved inputs and output, and parent nodes.
+
+    ``parents`` holds ``(argnum, node)`` pairs for the inputs that were traced at
+    this level; a watched input (a leaf) has a node with no primitive and no parents.
+    """
+
+    __slots__ = ("prim", "args", "kwargs", "ans", "parents", "__weakref__")
+
+    def __init__(self, prim, args, kwargs, ans, parents):
+        self.prim = prim
+        self.args = args
+        self.kwargs = kwargs
+        self.ans = ans
+        self.parents = parents
+
+    def __repr__(self) -> str:
+        name = self.prim.name if self.prim is not None else "leaf"
+        return f"<Node {name}>"
+
+
+class Traced:
+    """A value being traced by a transform; behaves like the ndarray it wraps.
+
+    Operators and ndarray-style methods are attached by ``funcgrad.numpy`` so that
+    they call the registered ops.
+    """
+
+    __slots__ = ("_value", "_trace", "_node")
+    __array_priority__ = 1000
+    __hash__ = None  # type: ignore[assignment]  # like ndarray: unhashable
+
+    def __init__(self, value, trace, node):
+        self._value = value
+        self._trace = trace
+        self._node = node
+
+    # --- what code may read without leaving the trace -----------------------------
+    @property
+    def shape(self) -> tuple:
+        return self._value.shape
+
+    @property
+    def dtype(self):
+        return self._value.dtype
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    def __len__(self) -> int:
+        shape = self.shape
+        if not shape:
+            raise TypeError("len() of unsized object (a 0-d traced value)")
+        return shape[0]
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __repr__(self) -> str:
+        return f"Traced({concrete(self)!r}, level={self._trace.level})"
+
+    # --- silent escapes are refused ---------------------------------------------
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError(_errors.ASARRAY_ON_TRACED.format(trace=self._trace.name))
+
+    def __float__(self):
+        raise TypeError(_errors.CONVERT_TRACED.format(kind="float", trace=self._trace.name))
+
+    def __int__(self):
+        raise TypeError(_errors.CONVERT_TRACED.format(kind="int", trace=self._trace.name))
+
+    def __complex__(self):
+        raise TypeError(_errors.CONVERT_TRACED.format(kind="complex", trace=self._trace.name))
+
+    def __setitem__(self, index, value):
+        raise TypeError(_errors.SETITEM_ON_TRACED)
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        fn = NUMPY_DISPATCH.get(ufunc)
+        if fn is None or method != "__call__" or "out" in kwargs:
+            what = f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
+            if "out" in kwargs:
+                raise TypeError(_errors.NUMPY_OUT_ON_TRACED.format(func=what))
+            raise TypeError(_errors.no_rule_message(what, ufunc.__name__))
+        kwargs.pop("dtype", None) if kwargs.get("dtype") is None else None
+        return fn(*inputs, **kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        fn = NUMPY_DISPATCH.get(func)
+        if fn is None:
+            name = getattr(func, "__name__", repr(func))
+            module = getattr(func, "__module__", "numpy") or "numpy"
+            raise TypeError(_errors.no_rule_message(f"{module}.{name}", name))
+        return fn(*args, **kwargs)
+
+
+#: numpy callable -> funcgrad.numpy function, filled by funcgrad.numpy at import.
+NUMPY_DISPATCH: dict[Any, Any] = {}
+
+
+def concrete(x):
+    """Strip every level of tracing from ``x`` (no gradient flows through the result)."""
+    while isinstance(x, Traced):
+        x = x._value
+    return x
+
+
+def is_traced(x) -> bool:
+    """Whether ``x`` is a value being traced by some transform."""
+    return isinstance(x, Traced)
+
+
+def _leaked(trace):
+    raise UnexpectedTracerError(_errors.LEAKED_TRACER.format(trace=trace.name, level=trace.level))
+
+
+def bind(prim, args, kwargs):
+    """Apply ``prim`` to arguments of which at least one is traced."""
+    top = None
+    for a in args:
+        if isinstance(a, Traced):
+            t = a._trace
+            if not t.alive:
+                _leaked(t)
+            if top is None or t.level > top.level:
+                top = t
+    return top.process(prim, args, kwargs)
+
+
+class ReverseTrace(Trace):
+    """A trace that records nodes for reverse mode."""
+
+    __slots__ = ()
+
+    def process(self, prim, args, kwargs):
+        vals = list(args)
+        parents = []
+        vjps = prim.vjps
+        fixed = not prim.variadic
+        lower = False
+        for i, a in enumerate(args):
+            if isinstance(a, Traced):
+                if a._trace is self:
+                    vals[i] = a._value
+                    if fixed and vjps[i] is ZERO:
+                        continue
+                    parents.append((i, a._node))
+                else:
+                    lower = True
+        ans = prim.fn(*vals, **kwargs) if lower else prim.impl(*vals, **kwargs)
+        if not parents:
+            return ans
+        saved_args = tuple(vals) if prim.save_args else tuple(map(_spec, vals))
+        saved_ans = ans if prim.save_ans else _spec(ans)
+        return Traced(ans, self, Node(prim, saved_args, kwargs, saved_ans, tuple(parents)))
+
+    def new_leaf(self, value):
+        return Traced(value, self, Node(None, (), None, value, ()))
+
+
+def backward_pass(roots, seeds, targets, add):
+    """Propagate cotangents from ``roots`` back to ``targets``; iterative.
+
+    Args:
+        roots: output nodes; seeds: their cotangents (same order; repeats add up).
+        targets: nodes whose cotangents are wanted.
+        add: the function that sums two cotangents (funcgrad.numpy.add, so that the
+            backward pass records at outer levels).
+
+    Returns:
+        One cotangent per target, ``None`` where no gradient reached it.
+    """
+    pending: dict[Node, int] = {}
+    stack = []
+    for r in roots:
+        if r not in pending:
+            pending[r] = 0
+            stack.append(r)
+    while stack:
+        n = stack.pop()
+        for _, p in n.parents:
+            c = pending.get(p)
+            if c is None:
+                pending[p] = 1
+                stack.append(p)
+            else:
+                pending[p] = c + 1
+
+    cts: dict[Node, Any] = {}
+    for r, s in zip(roots, seeds):
+        if s is None:
+            continue
+        prev = cts.get(r)
+        cts[r] = s if prev is None else add(prev, s)
+    keep = set(targets)
+    ready = [r for r in pending if pending[r] == 0]
+    while ready:
+        n = ready.pop()
+        g = cts.get(n) if n in keep else cts.pop(n, None)
+        prim = n.prim
+        for argnum, p in n.parents:
+            left = pending[p] - 1
+            pending[p] = left
+            if left == 0:
+                ready.append(p)
+            if g is None:
+                continue
+            gp = prim.vjps[argnum](g, n.ans, *n.args, **n.kwargs)
+            if gp is None:
+                continue
+            _check_cotangent(prim, argnum, gp, p.ans)
+            prev = cts.get(p)
+            cts[p] = gp if prev is None else add(prev, gp)
+    return [cts.get(t) for t in targets]
+
+
+def _check_cotangent(prim, argnum, g, primal):
+    try:
+        ok = g.shape == primal.shape and g.dtype == primal.dtype
+    except AttributeError:
+        ok = False
+    if not ok:
+        raise _errors.RuleError(
+            _errors.BAD_COTANGENT.format(
+                prim=prim.name,
+                argnum=argnum,
+                got=_errors.describe_value(g),
+                want=_errors.describe_value(primal),
+            )
+        )
+

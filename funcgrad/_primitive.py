@@ -1,0 +1,223 @@
+"""The Primitive record, the registry, and ``defop``: one declaration per op.
+
+A primitive is a numpy function plus everything funcgrad knows about it: one VJP
+rule per positional array argument, whether it is differentiable at all, which of its
+inputs the rules need to keep alive, and the data the gradient-check table uses to
+test it (input domain, shapes, parameters).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from funcgrad import _core
+from funcgrad._core import ZERO, Traced, bind
+
+__all__ = [
+    "ZERO",
+    "Primitive",
+    "defop",
+    "export",
+    "registry",
+    "primitive_of",
+    "REAL",
+    "POSITIVE",
+    "NONZERO",
+    "UNIT",
+    "ABOVE_ONE",
+]
+
+# --- input domains: names the gradient-check table understands ----------------------
+REAL = "real"  #: any finite value
+POSITIVE = "positive"  #: strictly positive values, kept away from zero
+NONZERO = "nonzero"  #: values kept away from zero
+UNIT = "unit"  #: values strictly inside (-1, 1)
+ABOVE_ONE = "above_one"  #: values strictly greater than 1
+
+
+#: What a primitive's VJP rules need from the forward pass. "all" keeps inputs and
+#: output; "ans" keeps the output and only the shapes of the inputs; "args" keeps
+#: the inputs and only the shape of the output; "shapes" keeps shapes only.
+_SAVES = ("all", "ans", "args", "shapes")
+
+
+class Primitive:
+    """Everything funcgrad knows about one differentiable (or non-differentiable) op."""
+
+    __slots__ = (
+        "name",
+        "impl",
+        "vjps",
+        "jvp",
+        "nondiff",
+        "saves",
+        "domain",
+        "check",
+        "fn",
+        "save_args",
+        "save_ans",
+        "variadic",
+    )
+
+    def __init__(self, name, impl, vjps, jvp, nondiff, saves, domain, check, variadic=False):
+        if saves not in _SAVES:
+            raise ValueError(f"defop({name}): saves must be one of {_SAVES}, got {saves!r}")
+        self.name = name
+        self.impl = impl
+        self.vjps = vjps
+        self.jvp = jvp
+        self.nondiff = nondiff
+        self.saves = saves
+        self.save_args = saves in ("all", "args")
+        self.save_ans = saves in ("all", "ans")
+        self.domain = domain
+        self.check = check or {}
+        self.variadic = variadic
+        self.fn: Callable[..., Any] = impl
+
+    @property
+    def arity(self) -> int:
+        """Number of positional array arguments (0 means variadic)."""
+        if self.variadic or self.vjps is None:
+            return 0
+        return len(self.vjps)
+
+    def __repr__(self) -> str:
+        kind = "nondiff" if self.nondiff else f"arity={self.arity}"
+        return f"Primitive({self.name}, {kind})"
+
+
+class _VariadicRules:
+    """The per-argument view of a variadic op's single rule: ``rules[i]``."""
+
+    __slots__ = ("rule",)
+
+    def __init__(self, rule):
+        self.rule = rule
+
+    def __getitem__(self, i):
+        rule = self.rule
+        return lambda g, ans, *args, **kw: rule(i, g, ans, *args, **kw)
+
+
+_REGISTRY: dict[str, Primitive] = {}
+_BY_FUNCTION: dict[int, Primitive] = {}
+
+
+def registry() -> dict[str, Primitive]:
+    """Return a copy of the registry: primitive name -> Primitive."""
+    return dict(_REGISTRY)
+
+
+def primitive_of(fn: Callable[..., Any]) -> Primitive | None:
+    """Return the primitive behind a funcgrad.numpy function, or None."""
+    return _BY_FUNCTION.get(id(fn))
+
+
+def export(fn: Callable[..., Any], prim: Primitive) -> Callable[..., Any]:
+    """Mark ``fn`` (a thin public wrapper, e.g. with numpy's signature) as ``prim``'s."""
+    _BY_FUNCTION[id(fn)] = prim
+    return fn
+
+
+def _wrap(prim: Primitive) -> Callable[..., Any]:
+    """Build the public function: plain values go straight to numpy, traced ones bind."""
+    impl = prim.impl
+    if prim.nondiff:
+        concrete = _core.concrete
+
+        def op(*args, **kwargs):
+            for a in args:
+                if isinstance(a, Traced):
+                    return impl(*[concrete(b) for b in args], **kwargs)
+            return impl(*args, **kwargs)
+
+    elif prim.arity == 1:
+
+        def op(x, **kwargs):
+            if isinstance(x, Traced):
+                return bind(prim, (x,), kwargs)
+            return impl(x, **kwargs)
+
+    elif prim.arity == 2:
+
+        def op(x, y, **kwargs):
+            if isinstance(x, Traced) or isinstance(y, Traced):
+                return bind(prim, (x, y), kwargs)
+            return impl(x, y, **kwargs)
+
+    else:
+
+        def op(*args, **kwargs):  # type: ignore[misc]
+            for a in args:
+                if isinstance(a, Traced):
+                    return bind(prim, args, kwargs)
+            return impl(*args, **kwargs)
+
+    op.__name__ = op.__qualname__ = prim.name
+    op.__doc__ = getattr(impl, "__doc__", None)
+    return op
+
+
+def defop(
+    impl: Callable[..., Any],
+    *,
+    name: str | None = None,
+    vjp: Any = None,
+    jvp: Any = None,
+    nondiff: bool = False,
+    variadic: bool = False,
+    saves: str = "all",
+    domain: Any = REAL,
+    check: dict | None = None,
+) -> Callable[..., Any]:
+    """Declare a primitive once, with its rules, and return its public function.
+
+    Args:
+        impl: the numpy function computing the op on plain arrays. Positional
+            arguments are arrays; everything else is passed as keywords.
+        name: registry name (defaults to ``impl.__name__``).
+        vjp: one rule per positional array argument, ``rule(g, ans, *args, **kw)``
+            returning the cotangent for that argument, written with funcgrad.numpy
+            so that it differentiates again; ``ZERO`` where no gradient flows. A
+            single callable is accepted for a one-argument op.
+        jvp: the forward-mode rule (used by the forward-mode transforms).
+        variadic: the op takes any number of array arguments (concatenate);
+            ``vjp`` is then one rule ``rule(i, g, ans, *args, **kw)`` for argument i.
+        nondiff: the op has no derivative (comparisons, argmax, ...): it is called
+            on the concrete values and its result carries no trace.
+        saves: which forward values the VJP rules read: "all", "ans", "args" or
+            "shapes". Values the rules never read are not kept alive by the trace.
+        domain: the input domain for the gradient-check table (``REAL``,
+            ``POSITIVE``, ...), or a tuple with one domain per argument.
+        check: extra data for the gradient-check table (shapes, parameters).
+
+    Returns:
+        The public function; it calls numpy directly when no argument is traced.
+
+    Example:
+        >>> import numpy as np
+        >>> from funcgrad.extend import defop
+        >>> cube = defop(lambda x: x**3, name="cube_doc", vjp=lambda g, ans, x: g * 3 * x**2)
+        >>> import funcgrad as fg
+        >>> float(fg.grad(cube)(2.0))
+        12.0
+    """
+    name = name or impl.__name__
+    if name in _REGISTRY:
+        raise ValueError(f"defop: a primitive named {name!r} is already registered")
+    if not nondiff and vjp is None:
+        raise ValueError(
+            f"defop({name}): a differentiable op needs vjp rules; pass nondiff=True "
+            "for an op without a derivative"
+        )
+    if variadic:
+        vjp = _VariadicRules(vjp)
+    elif vjp is not None and not isinstance(vjp, tuple):
+        vjp = (vjp,)
+    prim = Primitive(name, impl, vjp, jvp, nondiff, saves, domain, check, variadic)
+    fn = _wrap(prim)
+    prim.fn = fn
+    _REGISTRY[name] = prim
+    _BY_FUNCTION[id(fn)] = prim
+    return fn

@@ -1,0 +1,254 @@
+"""User-facing transforms, all built on one Tape per call: vjp, then grad on vjp."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from funcgrad import _core, _tree
+from funcgrad._tape import Tape, check_differentiable
+
+__all__ = ["vjp", "grad", "value_and_grad", "stop_gradient"]
+
+HAS_AUX_NOT_PAIR = (
+    "{name}: with has_aux=True the function must return a pair (output, aux); it "
+    "returned {got}."
+)
+
+
+def _arg_label(path, n_args: int, argnums: Sequence[int] | None) -> str:
+    """``"argument 1 ['w']"`` from a path into the tuple of differentiated args."""
+    if not path:
+        return "the argument"
+    first, rest = path[0], path[1:]
+    idx = first.idx if hasattr(first, "idx") else first
+    if argnums is not None:
+        idx = argnums[idx]
+    return f"argument {idx}" + (f" {_tree.keystr(rest)}" if rest else "")
+
+
+def _vjp(f, primals, has_aux, name, argnums=None):
+    """vjp with a transform name and argnum labels for messages."""
+    if not callable(f):
+        raise TypeError(f"{name} needs a callable as its first argument; got {type(f).__name__}.")
+    paths, in_def = _tree.flatten_with_path(primals)
+    values = [
+        check_differentiable(x, _arg_label(p, len(primals), argnums), name) for p, x in paths
+    ]
+    with Tape(name) as tape:
+        boxes = [tape.watch(v) for v in values]
+        out = f(*_tree.unflatten(in_def, boxes))
+    if has_aux:
+        if not (isinstance(out, (tuple, list)) and len(out) == 2):
+            raise TypeError(HAS_AUX_NOT_PAIR.format(name=name, got=_describe_out(out)))
+        out, aux = out
+        aux = tape.primal(aux)
+    out_leaves, out_def = _tree.flatten(out)
+    for leaf in out_leaves:
+        _check_output_leaf(leaf, name)
+    out_primal = tape.primal(out)
+
+    def vjp_fn(cotangent):
+        ct_leaves, ct_def = _tree.flatten(cotangent)
+        if ct_def != out_def:
+            raise ValueError(
+                f"{name}: the cotangent's structure {ct_def} does not match the "
+                f"output's {out_def}; pass one cotangent per output leaf, shaped alike."
+            )
+        grads = tape.gradient(out_leaves, boxes, ct_leaves)
+        return _tree.unflatten(in_def, grads)
+
+    if has_aux:
+        return out_primal, vjp_fn, aux
+    return out_primal, vjp_fn
+
+
+def vjp(f: Callable[..., Any], *primals: Any, has_aux: bool = False):
+    """Evaluate ``f(*primals)`` and return a function for vector-Jacobian products.
+
+    Args:
+        f: a function of arrays (or pytrees of arrays) returning arrays (or pytrees).
+        *primals: the point at which to differentiate; every leaf is differentiated.
+        has_aux: ``f`` returns ``(output, aux)``; ``aux`` is returned as is, not
+            differentiated.
+
+    Returns:
+        ``(output, vjp_fn)`` or ``(output, vjp_fn, aux)``. ``vjp_fn(cotangent)`` takes
+        a cotangent shaped like ``output`` and returns a tuple with one cotangent per
+        primal. It can be called many times; the forward pass is not run again.
+
+    Example:
+        >>> import numpy as np, funcgrad as fg, funcgrad.numpy as fnp
+        >>> y, pullback = fg.vjp(lambda x: fnp.sin(x) * 2.0, np.array([0.0, np.pi]))
+        >>> pullback(np.array([1.0, 1.0]))
+        (array([ 2., -2.]),)
+    """
+    return _vjp(f, primals, has_aux, "vjp")
+
+
+def _normalize_argnums(argnums, n_args, name):
+    single = isinstance(argnums, int)
+    nums = (argnums,) if single else tuple(argnums)
+    if not nums or not all(isinstance(i, int) for i in nums):
+        raise TypeError(f"{name}: argnums must be an int or a non-empty tuple of ints; got {argnums!r}.")
+    out = []
+    for i in nums:
+        if not -n_args <= i < n_args:
+            raise ValueError(
+                f"{name}: argnums={argnums!r} refers to argument {i}, but the function "
+                f"was called with {n_args} positional argument(s). Pass arguments to "
+                "differentiate positionally, or change argnums."
+            )
+        out.append(i % n_args)
+    return single, tuple(out)
+
+
+def _check_output_leaf(leaf, name):
+    v = _core.concrete(leaf)
+    if not isinstance(v, (np.ndarray, np.generic, int, float, complex)):
+        raise TypeError(
+            f"{name}: the function returned a {type(v).__name__}; outputs must be "
+            "arrays or numbers (or pytrees of them). Return auxiliary data with has_aux=True."
+        )
+
+
+def _describe_out(out) -> str:
+    if isinstance(out, tuple):
+        return f"a tuple of length {len(out)}"
+    if isinstance(out, (list, dict)):
+        return f"a {type(out).__name__} of length {len(out)}"
+    v = _core.concrete(out)
+    return f"an array of shape {np.shape(v)}" if hasattr(v, "shape") else f"a {type(v).__name__}"
+
+
+def _check_scalar_output(out, name):
+    if isinstance(out, (tuple, list, dict)):
+        hint = (
+            " If it returns (loss, aux), pass has_aux=True."
+            if isinstance(out, tuple) and len(out) == 2
+            else " Use funcgrad.vjp or jacrev for several outputs."
+        )
+        raise TypeError(
+            f"{name} needs a function with a scalar output; it returned "
+            f"{_describe_out(out)}.{hint}"
+        )
+    v = _core.concrete(out)
+    shape = np.shape(v)
+    if shape != ():
+        raise TypeError(
+            f"{name} needs a function with a scalar output; the output had shape {shape}. "
+            "Use jacrev for Jacobians, or reduce the output (.sum(), .mean()) first."
+        )
+    dtype = np.asarray(v).dtype
+    if not np.issubdtype(dtype, np.floating):
+        raise TypeError(
+            f"{name} needs a real floating-point output; the output has dtype {dtype.name}. "
+            "Integer and boolean outputs have no gradient; complex outputs need vjp."
+        )
+
+
+def value_and_grad(
+    f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False
+) -> Callable[..., Any]:
+    """Return a function computing ``f``'s value and its gradient in one pass.
+
+    Args:
+        f: a function returning a scalar (or ``(scalar, aux)`` with ``has_aux``).
+        argnums: which positional argument(s) to differentiate: an int or a tuple.
+        has_aux: ``f`` returns ``(value, aux)``; aux is passed through.
+
+    Returns:
+        A function returning ``(value, grad)``, or ``((value, aux), grad)``. ``grad``
+        has the structure of the differentiated argument (a tuple of them when
+        ``argnums`` is a tuple).
+
+    Example:
+        >>> import numpy as np, funcgrad as fg, funcgrad.numpy as fnp
+        >>> def loss(params, x):
+        ...     return fnp.sum((x * params["w"] + params["b"]) ** 2)
+        >>> value, grads = fg.value_and_grad(loss)({"w": 2.0, "b": 1.0}, np.array([1.0, 2.0]))
+        >>> float(value), float(grads["w"]), float(grads["b"])
+        (34.0, 46.0, 16.0)
+    """
+    name = getattr(f, "__name__", "f")
+    return _value_and_grad(f, argnums, has_aux, "value_and_grad", name)
+
+
+def _value_and_grad(f, argnums, has_aux, transform, fname):
+    @functools.wraps(f)
+    def value_and_grad_f(*args, **kwargs):
+        single, nums = _normalize_argnums(argnums, len(args), transform)
+
+        def partial_f(*dyn):
+            full = list(args)
+            for i, a in zip(nums, dyn):
+                full[i] = a
+            return f(*full, **kwargs)
+
+        dyn_args = tuple(args[i] for i in nums)
+        if has_aux:
+            out, pullback, aux = _vjp(partial_f, dyn_args, True, transform, nums)
+        else:
+            out, pullback = _vjp(partial_f, dyn_args, False, transform, nums)
+        _check_scalar_output(out, transform)
+        import funcgrad.numpy as fnp
+
+        grads = pullback(fnp.ones_like(out))
+        g = grads[0] if single else grads
+        return ((out, aux), g) if has_aux else (out, g)
+
+    return value_and_grad_f
+
+
+def grad(
+    f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False
+) -> Callable[..., Any]:
+    """Return a function computing the gradient of scalar-valued ``f``.
+
+    Python control flow inside ``f`` works as usual: the derivative is taken along
+    the path the concrete values took. ``grad`` nests: ``grad(grad(f))`` is exact.
+
+    Args:
+        f: a function returning a scalar (or ``(scalar, aux)`` with ``has_aux``).
+        argnums: which positional argument(s) to differentiate: an int or a tuple.
+        has_aux: ``f`` returns ``(value, aux)``; the gradient function then returns
+            ``(grad, aux)``.
+
+    Returns:
+        A function with ``f``'s arguments returning the gradient, shaped like the
+        differentiated argument(s).
+
+    Example:
+        >>> import funcgrad as fg, funcgrad.numpy as fnp
+        >>> float(fg.grad(fnp.tanh)(0.0))
+        1.0
+        >>> float(fg.grad(fg.grad(lambda x: x**3))(2.0))
+        12.0
+    """
+    vg = _value_and_grad(f, argnums, has_aux, "grad", getattr(f, "__name__", "f"))
+
+    @functools.wraps(f)
+    def grad_f(*args, **kwargs):
+        value, g = vg(*args, **kwargs)
+        return (g, value[1]) if has_aux else g
+
+    return grad_f
+
+
+def stop_gradient(x: Any) -> Any:
+    """Return ``x`` (any pytree) as a constant: no gradient flows through it, at any level.
+
+    Args:
+        x: a value or pytree of values, traced or not.
+
+    Returns:
+        The same structure with plain numpy values.
+
+    Example:
+        >>> import funcgrad as fg
+        >>> float(fg.grad(lambda x: x * fg.stop_gradient(x))(3.0))
+        3.0
+    """
+    return _tree.map(_core.concrete, x)

@@ -1,0 +1,43 @@
+"""For people adding ops: declare a primitive once, with its rules.
+
+>>> import numpy as np, funcgrad as fg
+>>> from funcgrad.extend import defop
+>>> softplus = defop(lambda x: np.logaddexp(0.0, x), name="softplus_example",
+...                  vjp=lambda g, ans, x: g / (1 + fg.numpy.exp(-x)))
+>>> float(fg.grad(softplus)(0.0))
+0.5
+"""
+
+from funcgrad._core import ZERO as ZERO
+from funcgrad._core import ShapeDtype as ShapeDtype
+from funcgrad._core import concrete as concrete
+from funcgrad._core import is_traced as is_traced
+from funcgrad._primitive import (
+    ABOVE_ONE as ABOVE_ONE,
+    NONZERO as NONZERO,
+    POSITIVE as POSITIVE,
+    REAL as REAL,
+    UNIT as UNIT,
+    Primitive as Primitive,
+    defop as defop,
+    primitive_of as primitive_of,
+    registry as registry,
+)
+from funcgrad.numpy._util import unbroadcast as unbroadcast
+
+__all__ = [
+    "ABOVE_ONE",
+    "NONZERO",
+    "POSITIVE",
+    "Primitive",
+    "REAL",
+    "ShapeDtype",
+    "UNIT",
+    "ZERO",
+    "concrete",
+    "defop",
+    "is_traced",
+    "primitive_of",
+    "registry",
+    "unbroadcast",
+]

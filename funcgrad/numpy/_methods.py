@@ -1,0 +1,95 @@
+"""Make traced values behave like ndarrays: operators, methods, numpy dispatch."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from funcgrad import _core
+from funcgrad._core import Traced
+
+
+def _swap(fn):
+    return lambda self, other: fn(other, self)
+
+
+def _reshape_method(self, *shape, **kwargs):
+    from funcgrad.numpy import reshape
+
+    if "shape" in kwargs:
+        shape = kwargs.pop("shape")
+    elif len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):
+        shape = shape[0]
+    if kwargs:
+        raise TypeError(f"reshape() got unexpected keyword arguments {sorted(kwargs)}")
+    return reshape(self, tuple(shape) if not isinstance(shape, int) else (shape,))
+
+
+def _transpose_method(self, *axes):
+    from funcgrad.numpy import transpose
+
+    if len(axes) == 1 and not isinstance(axes[0], (int, np.integer)):
+        axes = axes[0]
+    return transpose(self, tuple(axes) if axes else None)
+
+
+def install(fnp) -> None:
+    """Attach operators and methods to Traced, and fill numpy's dispatch table."""
+    binary = {
+        "add": fnp.add,
+        "sub": fnp.subtract,
+        "mul": fnp.multiply,
+        "truediv": fnp.divide,
+        "pow": fnp.power,
+        "matmul": fnp.matmul,
+    }
+    for name, fn in binary.items():
+        setattr(Traced, f"__{name}__", fn)
+        setattr(Traced, f"__r{name}__", _swap(fn))
+    compare = {
+        "lt": fnp.less,
+        "le": fnp.less_equal,
+        "gt": fnp.greater,
+        "ge": fnp.greater_equal,
+        "eq": fnp.equal,
+        "ne": fnp.not_equal,
+    }
+    for name, fn in compare.items():
+        setattr(Traced, f"__{name}__", fn)
+    Traced.__neg__ = fnp.negative
+    Traced.__pos__ = fnp.positive
+    Traced.__abs__ = fnp.abs
+    Traced.__getitem__ = fnp.getitem
+
+    methods = {
+        "sum": fnp.sum,
+        "mean": fnp.mean,
+        "prod": fnp.prod,
+        "max": fnp.max,
+        "min": fnp.min,
+        "ravel": fnp.ravel,
+        "flatten": fnp.ravel,
+        "squeeze": fnp.squeeze,
+        "swapaxes": fnp.swapaxes,
+        "dot": fnp.dot,
+        "astype": fnp.astype,
+        "clip": fnp.clip,
+        "argmax": fnp.argmax,
+        "argmin": fnp.argmin,
+        "any": fnp.any,
+        "all": fnp.all,
+    }
+    for name, fn in methods.items():
+        setattr(Traced, name, fn)
+    Traced.reshape = _reshape_method
+    Traced.transpose = _transpose_method
+    Traced.T = property(lambda self: fnp.transpose(self))
+    Traced.item = lambda self, *args: float(self)  # refuses, with the float() message
+
+    # numpy functions and ufuncs called on traced values land here.
+    for public in fnp.__all__:
+        fn = getattr(fnp, public)
+        target = getattr(np, public, None)
+        if callable(fn) and callable(target) and not isinstance(target, type):
+            _core.NUMPY_DISPATCH[target] = fn
+    _core.NUMPY_DISPATCH[np.true_divide] = fnp.divide
+    _core.NUMPY_DISPATCH[np.abs] = fnp.abs
