@@ -238,7 +238,9 @@ class ReverseTrace(Trace):
         for i, a in enumerate(args):
             if isinstance(a, Traced):
                 if a._trace is self:
-                    vals[i] = a._value
+                    v = vals[i] = a._value
+                    if isinstance(v, Traced):  # traced at an outer level too
+                        lower = True
                     if fixed and vjps[i] is ZERO:
                         continue
                     parents.append((i, a._node))

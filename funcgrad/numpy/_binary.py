@@ -214,3 +214,6 @@ def clip(a, a_min=None, a_max=None):
     if a_min is None and a_max is None:
         raise ValueError("clip: at least one of a_min and a_max must be given")
     return _clip(a, a_min, a_max)
+
+
+export(clip, primitive_of(_clip))

@@ -74,12 +74,14 @@ def _tensordot_vjp(i):
         g_b = tuple(range(len(fa), len(fa) + len(fb)))  # ... and from b
         if i == 0:  # a's cotangent: contract g's b-axes with b's free axes
             out = tensordot(g, b, axes=(g_b, tuple(fb)))
-            out = transpose(out, tuple(np.argsort(fa + list(ia))))
+            # b's contracted axes come out in b's order; map each to its partner in a
+            order = fa + [ia[ib.index(k)] for k in sorted(ib)]
             like = a
         else:
             out = tensordot(a, g, axes=(tuple(fa), g_a))
-            out = transpose(out, tuple(np.argsort(list(ib) + fb)))
+            order = [ib[ia.index(k)] for k in sorted(ia)] + fb
             like = b
+        out = transpose(out, tuple(int(k) for k in np.argsort(order)))
         return out if out.dtype == like.dtype else astype(out, like.dtype)
 
     return rule

@@ -1,0 +1,178 @@
+"""Hypothesis strategies for gradient tests: arrays in a domain, shapes, pytrees, op inputs.
+
+Every array these strategies produce is read-only, so a function that writes into
+its input fails the test that uses it. Values are drawn from a grid with spacing
+far above finite-difference steps, and distinct within one draw, so no two
+compared values tie (ties are where ``max``, ``abs`` and friends have kinks).
+
+Requires hypothesis (the ``test`` extra).
+
+Example:
+    >>> from hypothesis import given
+    >>> import funcgrad.numpy as fnp
+    >>> from funcgrad.testing import check_grads, strategies as fst
+    >>> @given(fst.arrays(domain="positive"))
+    ... def test_log(x):
+    ...     check_grads(fnp.log, (x,), order=1)
+    >>> test_log()
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from funcgrad import _primitive
+
+__all__ = [
+    "arrays",
+    "distinct_values",
+    "shapes",
+    "broadcastable_shapes",
+    "pytrees",
+    "op_inputs",
+    "DOMAINS",
+]
+
+#: domain name -> (low, high, excluded interval around 0 or None)
+DOMAINS = {
+    _primitive.REAL: (-2.0, 2.0, None),
+    _primitive.POSITIVE: (0.25, 3.0, None),
+    _primitive.NONZERO: (-2.0, 2.0, 0.25),
+    _primitive.UNIT: (-0.9, 0.9, None),
+    _primitive.ABOVE_ONE: (1.25, 3.0, None),
+}
+
+_GRID = 4096  # grid points per domain: spacing ~1e-3, far above any FD step
+
+
+def _grid(domain: str) -> np.ndarray:
+    lo, hi, hole = DOMAINS[domain]
+    pts = np.linspace(lo, hi, _GRID)
+    if hole is not None:
+        pts = pts[np.abs(pts) >= hole]
+    return pts
+
+
+def _readonly(a: np.ndarray) -> np.ndarray:
+    a = np.array(a)
+    a.flags.writeable = False
+    return a
+
+
+@st.composite
+def distinct_values(draw, n: int, domain: str = _primitive.REAL, dtype=np.float64) -> np.ndarray:
+    """``n`` distinct values from ``domain``'s grid (a 1-D read-only array)."""
+    pts = _grid(domain)
+    idx = draw(st.lists(st.integers(0, len(pts) - 1), min_size=n, max_size=n, unique=True))
+    return _readonly(pts[np.asarray(idx, dtype=np.int64)].astype(dtype))
+
+
+def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1, max_side: int = 4):
+    """Array shapes (tuples)."""
+    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
+
+
+def broadcastable_shapes(num_shapes: int = 2, max_dims: int = 3, max_side: int = 3):
+    """Tuples of ``num_shapes`` shapes that broadcast together (numpy's rules)."""
+    return hnp.mutually_broadcastable_shapes(
+        num_shapes=num_shapes, min_dims=0, max_dims=max_dims, max_side=max_side
+    ).map(lambda r: r.input_shapes)
+
+
+@st.composite
+def arrays(draw, shape=None, dtype=np.float64, domain: str = _primitive.REAL) -> np.ndarray:
+    """A read-only float array with distinct values in ``domain``."""
+    if shape is None:
+        shape = draw(shapes())
+    n = int(np.prod(shape, dtype=np.int64))
+    return _readonly(draw(distinct_values(n, domain, dtype)).reshape(shape))
+
+
+@st.composite
+def _joint(draw, shapes_, domains, dtype):
+    """Arrays for several arguments; values sharing a domain are distinct across them."""
+    sizes = [int(np.prod(s, dtype=np.int64)) for s in shapes_]
+    pools, used = {}, {}
+    for dom in sorted(set(domains)):
+        n = sum(size for size, d in zip(sizes, domains) if d == dom)
+        pools[dom] = draw(distinct_values(n, dom, dtype))
+        used[dom] = 0
+    out = []
+    for s, n, dom in zip(shapes_, sizes, domains):
+        out.append(_readonly(pools[dom][used[dom] : used[dom] + n].reshape(s)))
+        used[dom] += n
+    return out
+
+
+def pytrees(leaves=None, max_leaves: int = 6):
+    """Pytrees (dicts, lists, tuples, None) of arrays from ``leaves``."""
+    leaves = arrays() if leaves is None else leaves
+    return st.recursive(
+        leaves,
+        lambda children: st.one_of(
+            st.lists(children, max_size=3),
+            st.tuples(children, children),
+            st.dictionaries(st.text("abcdefgh", min_size=1, max_size=3), children, max_size=3),
+        ),
+        max_leaves=max_leaves,
+    )
+
+
+def _domains(prim, n) -> list:
+    d = prim.domain
+    return list(d) if isinstance(d, tuple) else [d] * n
+
+
+_MATMUL_PATTERNS = [
+    ((3,), (3,)),
+    ((2, 3), (3,)),
+    ((3,), (3, 2)),
+    ((2, 3), (3, 4)),
+    ((2, 2, 3), (3, 2)),
+    ((3,), (2, 3, 2)),
+    ((2, 1, 2, 3), (3, 3, 2)),
+]
+
+
+@st.composite
+def op_inputs(draw, fn_or_prim: Any, dtype=np.float64):
+    """Arguments for one registered op, from its declaration: ``(args, kwargs)``.
+
+    Uses the op's ``domain`` and its ``check`` data (``"shapes"``: elementwise,
+    unary, reduce, matmul, where; or explicit ``"cases"``).
+    """
+    prim = fn_or_prim
+    if not isinstance(prim, _primitive.Primitive):
+        prim = _primitive.primitive_of(fn_or_prim)
+    check = prim.check
+    kind = check.get("shapes", "unary")
+    kwargs: dict = {}
+    if "cases" in check:
+        shapes_, kwargs = draw(st.sampled_from(check["cases"]))
+        kwargs = dict(kwargs)
+    elif kind == "elementwise":
+        shapes_ = draw(broadcastable_shapes(max(prim.arity, 1)))
+    elif kind == "where":
+        shapes_ = draw(broadcastable_shapes(3))
+    elif kind == "matmul":
+        shapes_ = draw(st.sampled_from(_MATMUL_PATTERNS))
+    elif kind == "reduce":
+        shape = draw(shapes(min_dims=1))
+        nd = len(shape)
+        axis = draw(
+            st.sampled_from([None, 0, -1, tuple(range(nd)), (0, nd - 1) if nd > 1 else 0])
+        )
+        kwargs = {"axis": axis, "keepdims": draw(st.booleans())}
+        shapes_ = (shape,)
+    else:
+        shapes_ = (draw(shapes()),)
+    domains = _domains(prim, len(shapes_))
+    if kind == "where" and "cases" not in check:
+        cond = draw(hnp.arrays(bool, shapes_[0]))
+        xs = draw(_joint(shapes_[1:], domains[1:], dtype))
+        return [_readonly(cond)] + xs, kwargs
+    return draw(_joint(shapes_, domains, dtype)), kwargs
