@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -170,7 +171,7 @@ def value_and_grad(
         ...     return fnp.sum((x * params["w"] + params["b"]) ** 2)
         >>> value, grads = fg.value_and_grad(loss)({"w": 2.0, "b": 1.0}, np.array([1.0, 2.0]))
         >>> float(value), float(grads["w"]), float(grads["b"])
-        (34.0, 46.0, 16.0)
+        (34.0, 26.0, 16.0)
     """
     name = getattr(f, "__name__", "f")
     return _value_and_grad(f, argnums, has_aux, "value_and_grad", name)

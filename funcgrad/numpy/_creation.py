@@ -45,7 +45,7 @@ def array(object, dtype=None):
     Example:
         >>> import funcgrad as fg, funcgrad.numpy as fnp
         >>> fg.grad(lambda x: fnp.sum(fnp.array([x, 2.0 * x, 1.0])))(1.0)
-        array(3.)
+        np.float64(3.0)
     """
     if isinstance(object, Traced):
         out = object
