@@ -59,14 +59,10 @@ class Trace:
         return f"<{type(self).__name__} {self.name!r} level={self.level} {state}>"
 
 
-class ShapeDtype:
-    """Stands in for a forward value whose contents the VJP rules never read."""
+class _Shaped:
+    """``ndim`` and ``size`` from ``shape``, for the array-like classes below."""
 
-    __slots__ = ("shape", "dtype")
-
-    def __init__(self, shape, dtype):
-        self.shape = shape
-        self.dtype = dtype
+    __slots__ = ()
 
     @property
     def ndim(self) -> int:
@@ -75,6 +71,16 @@ class ShapeDtype:
     @property
     def size(self) -> int:
         return int(np.prod(self.shape, dtype=np.int64))
+
+
+class ShapeDtype(_Shaped):
+    """Stands in for a forward value whose contents the VJP rules never read."""
+
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, shape, dtype):
+        self.shape = shape
+        self.dtype = dtype
 
     def __repr__(self) -> str:
         return f"ShapeDtype({self.shape}, {self.dtype})"
@@ -107,7 +113,7 @@ class Node:
         return f"<Node {name}>"
 
 
-class Traced:
+class Traced(_Shaped):
     """A value being traced by a transform; behaves like the ndarray it wraps.
 
     Operators and ndarray-style methods are attached by ``funcgrad.numpy`` so that
@@ -131,14 +137,6 @@ class Traced:
     @property
     def dtype(self):
         return self._value.dtype
-
-    @property
-    def ndim(self) -> int:
-        return len(self.shape)
-
-    @property
-    def size(self) -> int:
-        return int(np.prod(self.shape, dtype=np.int64))
 
     def __len__(self) -> int:
         shape = self.shape

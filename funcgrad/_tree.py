@@ -26,25 +26,6 @@ from funcgrad._tree_keys import (
     register_node,
 )
 
-__all__ = [
-    "DictKey",
-    "GetAttrKey",
-    "KeyPath",
-    "SequenceKey",
-    "TreeDef",
-    "assert_same_structure",
-    "describe",
-    "flatten",
-    "flatten_with_path",
-    "keystr",
-    "leaves",
-    "map",
-    "map_with_path",
-    "register_node",
-    "structure",
-    "unflatten",
-]
-
 IsLeaf = Callable[[Any], bool] | None
 
 
