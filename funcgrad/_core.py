@@ -205,7 +205,7 @@ def is_traced(x) -> bool:
     return isinstance(x, Traced)
 
 
-def _leaked(trace):
+def leaked(trace):
     raise UnexpectedTracerError(_errors.LEAKED_TRACER.format(trace=trace.name, level=trace.level))
 
 
@@ -216,7 +216,7 @@ def bind(prim, args, kwargs):
         if isinstance(a, Traced):
             t = a._trace
             if not t.alive:
-                _leaked(t)
+                leaked(t)
             if top is None or t.level > top.level:
                 top = t
     return top.process(prim, args, kwargs)
@@ -228,6 +228,7 @@ class ReverseTrace(Trace):
     __slots__ = ()
 
     def process(self, prim, args, kwargs):
+        """Record ``prim`` applied to ``args``, at least one traced by this trace."""
         vals = list(args)
         parents = []
         vjps = prim.vjps
@@ -251,6 +252,58 @@ class ReverseTrace(Trace):
         saved_ans = ans if prim.save_ans else _spec(ans)
         return Traced(ans, self, Node(prim, saved_args, kwargs, saved_ans, tuple(parents)))
 
+    # process1 and process2 are process for one and two arguments, unrolled: they
+    # are the hot path of every elementwise op. The caller guarantees that every
+    # traced argument belongs to this trace.
+    def process1(self, prim, x, kwargs):
+        v = x._value
+        ans = prim.fn(v, **kwargs) if isinstance(v, Traced) else prim.impl(v, **kwargs)
+        return Traced(
+            ans,
+            self,
+            Node(
+                prim,
+                (v,) if prim.save_args else (_spec(v),),
+                kwargs,
+                ans if prim.save_ans else _spec(ans),
+                ((0, x._node),),
+            ),
+        )
+
+    def process2(self, prim, x, y, kwargs):
+        vjps = prim.vjps
+        lower = False
+        if isinstance(x, Traced):
+            xv = x._value
+            lower = isinstance(xv, Traced)
+            if isinstance(y, Traced):
+                yv = y._value
+                lower = lower or isinstance(yv, Traced)
+                if vjps[0] is ZERO:
+                    parents = ((1, y._node),)
+                elif vjps[1] is ZERO:
+                    parents = ((0, x._node),)
+                else:
+                    parents = ((0, x._node), (1, y._node))
+            else:
+                yv = y
+                parents = ((0, x._node),) if vjps[0] is not ZERO else ()
+        else:
+            xv = x
+            yv = y._value
+            lower = isinstance(yv, Traced)
+            parents = ((1, y._node),) if vjps[1] is not ZERO else ()
+        ans = prim.fn(xv, yv, **kwargs) if lower else prim.impl(xv, yv, **kwargs)
+        if not parents:
+            return ans
+        if prim.save_args:
+            saved = (xv, yv)
+        else:
+            saved = (_spec(xv), _spec(yv))
+        return Traced(
+            ans, self, Node(prim, saved, kwargs, ans if prim.save_ans else _spec(ans), parents)
+        )
+
     def new_leaf(self, value):
         return Traced(value, self, Node(None, (), None, value, ()))
 
@@ -267,6 +320,7 @@ def backward_pass(roots, seeds, targets, add):
     Returns:
         One cotangent per target, ``None`` where no gradient reached it.
     """
+    # 1. Count, for every node reachable from the roots, how many consumers it has.
     pending: dict[Node, int] = {}
     stack = []
     for r in roots:
@@ -274,8 +328,7 @@ def backward_pass(roots, seeds, targets, add):
             pending[r] = 0
             stack.append(r)
     while stack:
-        n = stack.pop()
-        for _, p in n.parents:
+        for _, p in stack.pop().parents:
             c = pending.get(p)
             if c is None:
                 pending[p] = 1
@@ -283,14 +336,15 @@ def backward_pass(roots, seeds, targets, add):
             else:
                 pending[p] = c + 1
 
+    # 2. Pop nodes whose consumers are all done; push cotangents to their parents.
     cts: dict[Node, Any] = {}
     for r, s in zip(roots, seeds):
-        if s is None:
-            continue
-        prev = cts.get(r)
-        cts[r] = s if prev is None else add(prev, s)
+        if s is not None:
+            prev = cts.get(r)
+            cts[r] = s if prev is None else add(prev, s)
     keep = set(targets)
-    ready = [r for r in pending if pending[r] == 0]
+    owned = set()  # nodes whose cotangent is a fresh sum nobody else holds
+    ready = [r for r, c in pending.items() if c == 0]
     while ready:
         n = ready.pop()
         g = cts.get(n) if n in keep else cts.pop(n, None)
@@ -305,24 +359,32 @@ def backward_pass(roots, seeds, targets, add):
             gp = prim.vjps[argnum](g, n.ans, *n.args, **n.kwargs)
             if gp is None:
                 continue
-            _check_cotangent(prim, argnum, gp, p.ans)
+            pa = p.ans
+            try:
+                ok = gp.shape == pa.shape and gp.dtype == pa.dtype
+            except AttributeError:
+                ok = False
+            if not ok:
+                _bad_cotangent(prim, argnum, gp, pa)
             prev = cts.get(p)
-            cts[p] = gp if prev is None else add(prev, gp)
+            if prev is None:
+                cts[p] = gp
+            elif p in owned and type(prev) is np.ndarray and type(gp) is np.ndarray:
+                np.add(prev, gp, out=prev)  # a buffer this pass allocated: add in place
+            else:
+                cts[p] = add(prev, gp)
+                if type(cts[p]) is np.ndarray:
+                    owned.add(p)
     return [cts.get(t) for t in targets]
 
 
-def _check_cotangent(prim, argnum, g, primal):
-    try:
-        ok = g.shape == primal.shape and g.dtype == primal.dtype
-    except AttributeError:
-        ok = False
-    if not ok:
-        raise _errors.RuleError(
-            _errors.BAD_COTANGENT.format(
-                prim=prim.name,
-                argnum=argnum,
-                got=_errors.describe_value(g),
-                want=_errors.describe_value(primal),
-            )
+def _bad_cotangent(prim, argnum, g, primal):
+    raise _errors.RuleError(
+        _errors.BAD_COTANGENT.format(
+            prim=prim.name,
+            argnum=argnum,
+            got=_errors.describe_value(g),
+            want=_errors.describe_value(primal),
         )
+    )
 

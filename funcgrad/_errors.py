@@ -49,11 +49,29 @@ BAD_COTANGENT = (
 )
 
 
+#: ufunc methods whose whole-array meaning has a funcgrad.numpy function.
+_UFUNC_REDUCTIONS = {"add": "sum", "multiply": "prod", "maximum": "max", "minimum": "min"}
+
+
 def no_rule_message(what: str, name: str) -> str:
     """The message for a numpy function called on a traced value with no rule."""
     import funcgrad.numpy as fnp
 
-    if hasattr(fnp, name):
+    method = what.rsplit(".", 1)[-1]
+    if what.endswith(f".{name}.{method}"):  # a ufunc method: numpy.add.reduce, ...
+        if method == "reduce" and name in _UFUNC_REDUCTIONS:
+            hint = f"call funcgrad.numpy.{_UFUNC_REDUCTIONS[name]} instead"
+        elif method == "at":
+            hint = (
+                "it writes in place, which funcgrad cannot differentiate; build a new "
+                "array instead (fnp.where, fnp.concatenate, or indexing and +)"
+            )
+        else:
+            hint = (
+                f"funcgrad.numpy has no {name}.{method}; write it from ops funcgrad.numpy "
+                "has (broadcasting, reductions), or declare it with funcgrad.extend.defop"
+            )
+    elif hasattr(fnp, name):
         hint = f"call funcgrad.numpy.{name} instead"
     else:
         hint = (

@@ -8,7 +8,8 @@ test it (input domain, shapes, parameters).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from funcgrad import _core
 from funcgrad._core import ZERO, Traced, bind
@@ -133,18 +134,31 @@ def _wrap(prim: Primitive) -> Callable[..., Any]:
             return impl(*args, **kwargs)
 
     elif prim.arity == 1:
+        leaked = _core.leaked
 
         def op(x, **kwargs):
             if isinstance(x, Traced):
-                return bind(prim, (x,), kwargs)
+                t = x._trace
+                if t.alive:
+                    return t.process1(prim, x, kwargs)
+                leaked(t)
             return impl(x, **kwargs)
 
     elif prim.arity == 2:
+        leaked = _core.leaked
 
         def op(x, y, **kwargs):
-            if isinstance(x, Traced) or isinstance(y, Traced):
-                return bind(prim, (x, y), kwargs)
-            return impl(x, y, **kwargs)
+            if isinstance(x, Traced):
+                t = x._trace
+                if isinstance(y, Traced) and y._trace is not t:
+                    return bind(prim, (x, y), kwargs)  # two levels: the general path
+            elif isinstance(y, Traced):
+                t = y._trace
+            else:
+                return impl(x, y, **kwargs)
+            if t.alive:
+                return t.process2(prim, x, y, kwargs)
+            leaked(t)
 
     else:
 

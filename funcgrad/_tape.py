@@ -8,8 +8,6 @@ forward pass runs once: the tape keeps the graph it recorded.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from funcgrad import _core, _tree
@@ -18,13 +16,14 @@ from funcgrad._core import ReverseTrace, Traced, backward_pass
 _INEXACT = (np.floating, np.complexfloating)
 
 
-def check_differentiable(value, where: str, transform: str):
+def check_differentiable(value, where: str, transform: str, quiet: bool = False):
     """Return ``value`` as a numpy value fit to be differentiated, or raise.
 
     Args:
         value: a leaf the user asked to differentiate with respect to.
         where: its description for messages (``"argument 0 ['w']"``).
         transform: the transform's name, for messages.
+        quiet: raise a bare TypeError (the caller builds the message).
     """
     if isinstance(value, Traced):
         dtype = value.dtype
@@ -34,6 +33,8 @@ def check_differentiable(value, where: str, transform: str):
         value = np.asarray(value)
         dtype = value.dtype
     else:
+        if quiet:
+            raise TypeError
         raise TypeError(
             f"{transform}: {where} is a {type(value).__name__}, which funcgrad cannot "
             "differentiate. Differentiated arguments must be arrays, numpy scalars or "
@@ -42,6 +43,8 @@ def check_differentiable(value, where: str, transform: str):
             "an argument that is not in argnums."
         )
     if not np.issubdtype(dtype, np.inexact):
+        if quiet:
+            raise TypeError
         raise TypeError(
             f"{transform}: {where} has dtype {np.dtype(dtype).name}; only floating-point "
             "(or complex) values can be differentiated. Convert it, e.g. x.astype(float) "
@@ -172,7 +175,7 @@ class Tape:
                 )
         roots, seeds = [], []
         for i, (o, ct) in enumerate(zip(out_leaves, ct_leaves)):
-            ct = _check_seed(ct, _primal_of(o, trace), f"{name}: cotangent {i}")
+            ct = check_seed(ct, _primal_of(o, trace), f"{name}: cotangent {i}")
             if isinstance(o, Traced) and o._trace is trace:
                 roots.append(o._node)
                 seeds.append(ct)
@@ -207,7 +210,7 @@ def _describe(x) -> str:
     return type(x).__name__
 
 
-def _check_seed(ct, out, where):
+def check_seed(ct, out, where):
     """Check one output cotangent against its output; Python scalars are cast."""
     out_shape = np.shape(_core.concrete(out))
     out_dtype = getattr(out, "dtype", None)

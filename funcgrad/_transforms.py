@@ -9,7 +9,10 @@ from typing import Any
 import numpy as np
 
 from funcgrad import _core, _tree
-from funcgrad._tape import Tape, check_differentiable
+from funcgrad._core import Traced, backward_pass
+from funcgrad._tape import Tape, check_differentiable, check_seed
+
+_LEAF = _tree.structure(0)
 
 __all__ = ["vjp", "grad", "value_and_grad", "stop_gradient"]
 
@@ -30,40 +33,103 @@ def _arg_label(path, n_args: int, argnums: Sequence[int] | None) -> str:
     return f"argument {idx}" + (f" {_tree.keystr(rest)}" if rest else "")
 
 
-def _vjp(f, primals, has_aux, name, argnums=None):
-    """vjp with a transform name and argnum labels for messages."""
+def _differentiable_leaf(x, i, primals, name, argnums):
+    """Leaf i of the primals, checked; the key path is worked out only for errors."""
+    try:
+        return check_differentiable(x, "", name, quiet=True)
+    except (TypeError, ValueError):
+        path = _tree.flatten_with_path(primals)[0][i][0]
+        return check_differentiable(x, _arg_label(path, len(primals), argnums), name)
+
+
+class _Recording:
+    """What one traced call left behind: enough to run the backward pass again."""
+
+    __slots__ = ("tape", "boxes", "in_def", "out_leaves", "out_def")
+
+    def __init__(self, tape, boxes, in_def, out_leaves, out_def):
+        self.tape = tape
+        self.boxes = boxes
+        self.in_def = in_def
+        self.out_leaves = out_leaves
+        self.out_def = out_def
+
+    def pull(self, ct_leaves):
+        """Cotangents of the inputs (a pytree like the primals) from the outputs'."""
+        import funcgrad.numpy as fnp
+
+        trace = self.tape._trace
+        roots, seeds = [], []
+        for o, ct in zip(self.out_leaves, ct_leaves):
+            if isinstance(o, Traced) and o._trace is trace:
+                roots.append(o._node)
+                seeds.append(ct)
+        grads = backward_pass(roots, seeds, [b._node for b in self.boxes], fnp.add)
+        grads = [
+            fnp.zeros_like(b._value) if g is None else g for b, g in zip(self.boxes, grads)
+        ]
+        return _tree.unflatten(self.in_def, grads)
+
+
+def _record(f, primals, has_aux, name, argnums=None):
+    """Run ``f`` on traced primals: ``(output primal, aux, recording)``."""
     if not callable(f):
         raise TypeError(f"{name} needs a callable as its first argument; got {type(f).__name__}.")
-    paths, in_def = _tree.flatten_with_path(primals)
-    values = [
-        check_differentiable(x, _arg_label(p, len(primals), argnums), name) for p, x in paths
-    ]
-    with Tape(name) as tape:
-        boxes = [tape.watch(v) for v in values]
+    leaves, in_def = _tree.flatten(primals)
+    tape = Tape(name)
+    trace = tape._trace
+    boxes = []
+    try:
+        for i, x in enumerate(leaves):
+            if type(x) is np.ndarray and x.dtype.kind in "fc":
+                boxes.append(trace.new_leaf(x))
+            else:
+                boxes.append(tape.watch(_differentiable_leaf(x, i, primals, name, argnums)))
         out = f(*_tree.unflatten(in_def, boxes))
+    finally:
+        tape.close()
+    aux = None
     if has_aux:
         if not (isinstance(out, (tuple, list)) and len(out) == 2):
             raise TypeError(HAS_AUX_NOT_PAIR.format(name=name, got=_describe_out(out)))
         out, aux = out
         aux = tape.primal(aux)
-    out_leaves, out_def = _tree.flatten(out)
-    for leaf in out_leaves:
-        _check_output_leaf(leaf, name)
-    out_primal = tape.primal(out)
+    if isinstance(out, Traced):  # the common case: one traced array
+        out_leaves, out_def = [out], _LEAF
+        out_primal = out._value if out._trace is trace else out
+    else:
+        out_leaves, out_def = _tree.flatten(out)
+        for leaf in out_leaves:
+            _check_output_leaf(leaf, name)
+        out_primal = tape.primal(out)
+    return out_primal, aux, _Recording(tape, boxes, in_def, out_leaves, out_def)
+
+
+def _vjp(f, primals, has_aux, name, argnums=None):
+    """vjp with a transform name and argnum labels for messages."""
+    out_primal, aux, rec = _record(f, primals, has_aux, name, argnums)
 
     def vjp_fn(cotangent):
         ct_leaves, ct_def = _tree.flatten(cotangent)
-        if ct_def != out_def:
+        if ct_def != rec.out_def:
             raise ValueError(
                 f"{name}: the cotangent's structure {ct_def} does not match the "
-                f"output's {out_def}; pass one cotangent per output leaf, shaped alike."
+                f"output's {rec.out_def}; pass one cotangent per output leaf, shaped alike."
             )
-        grads = tape.gradient(out_leaves, boxes, ct_leaves)
-        return _tree.unflatten(in_def, grads)
+        trace = rec.tape._trace
+        ct_leaves = [
+            check_seed(ct, _strip(o, trace), f"{name}: cotangent {i}")
+            for i, (o, ct) in enumerate(zip(rec.out_leaves, ct_leaves))
+        ]
+        return rec.pull(ct_leaves)
 
     if has_aux:
         return out_primal, vjp_fn, aux
     return out_primal, vjp_fn
+
+
+def _strip(x, trace):
+    return x._value if isinstance(x, Traced) and x._trace is trace else x
 
 
 def vjp(f: Callable[..., Any], *primals: Any, has_aux: bool = False):
@@ -124,7 +190,14 @@ def _describe_out(out) -> str:
     return f"an array of shape {np.shape(v)}" if hasattr(v, "shape") else f"a {type(v).__name__}"
 
 
+_REAL_SCALARS = (np.float64, np.float32, np.float16)
+
+
 def _check_scalar_output(out, name):
+    if type(out) in _REAL_SCALARS or (
+        type(out) is np.ndarray and out.shape == () and out.dtype.kind == "f"
+    ):
+        return
     if isinstance(out, (tuple, list, dict)):
         hint = (
             " If it returns (loss, aux), pass has_aux=True."
@@ -189,14 +262,10 @@ def _value_and_grad(f, argnums, has_aux, transform, fname):
             return f(*full, **kwargs)
 
         dyn_args = tuple(args[i] for i in nums)
-        if has_aux:
-            out, pullback, aux = _vjp(partial_f, dyn_args, True, transform, nums)
-        else:
-            out, pullback = _vjp(partial_f, dyn_args, False, transform, nums)
+        out, aux, rec = _record(partial_f, dyn_args, has_aux, transform, nums)
         _check_scalar_output(out, transform)
-        import funcgrad.numpy as fnp
-
-        grads = pullback(fnp.ones_like(out))
+        dtype = out.dtype if hasattr(out, "dtype") else np.asarray(out).dtype
+        grads = rec.pull([dtype.type(1)])
         g = grads[0] if single else grads
         return ((out, aux), g) if has_aux else (out, g)
 

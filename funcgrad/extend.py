@@ -8,10 +8,12 @@
 0.5
 """
 
-from funcgrad._core import ZERO as ZERO
-from funcgrad._core import ShapeDtype as ShapeDtype
-from funcgrad._core import concrete as concrete
-from funcgrad._core import is_traced as is_traced
+from funcgrad._core import (
+    ZERO as ZERO,
+    ShapeDtype as ShapeDtype,
+    concrete as concrete,
+    is_traced as is_traced,
+)
 from funcgrad._primitive import (
     ABOVE_ONE as ABOVE_ONE,
     NONZERO as NONZERO,

@@ -53,10 +53,13 @@ def _pow_vjp_x(g, ans, x, y):
 
             return ub(zeros_like(g), x)
         return ub(g * (y * x ** (y - 1)), x)
-    d = y * x ** (y - 1)
-    if np.any(yc == 0):
-        d = where(yc == 0, 0, d)
-    return ub(g * d, x)
+    zero = yc == 0
+    if np.any(zero):
+        # Substitute a safe exponent where y == 0 before masking, so that 0 ** -1 is
+        # never computed: no warning, and no 0 * inf = nan in higher derivatives.
+        y = where(zero, 1, y)
+        return ub(g * where(zero, 0, y * x ** (y - 1)), x)
+    return ub(g * (y * x ** (y - 1)), x)
 
 
 def _pow_vjp_y(g, ans, x, y):

@@ -6,7 +6,6 @@ import numpy as np
 
 from funcgrad._core import concrete
 from funcgrad._primitive import defop, export, primitive_of
-from funcgrad.numpy._util import normalize_axes
 
 _ANY = {"shapes": "unary"}
 

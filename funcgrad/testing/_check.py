@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -24,7 +25,7 @@ _DEFAULTS = {
 
 def _defaults(leaves):
     dtypes = [np.asarray(concrete(x)).dtype for x in leaves] or [np.dtype(np.float64)]
-    worst = max((_DEFAULTS.get(d, _DEFAULTS[np.dtype(np.float64)]) for d in dtypes))
+    worst = max(_DEFAULTS.get(d, _DEFAULTS[np.dtype(np.float64)]) for d in dtypes)
     return worst
 
 
