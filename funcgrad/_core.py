@@ -181,6 +181,9 @@ class Traced(_Shaped):
         return fn(*inputs, **kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
+        if kwargs.get("out") is not None:
+            what = f"numpy.{getattr(func, '__name__', func)}"
+            raise TypeError(_errors.NUMPY_OUT_ON_TRACED.format(func=what))
         fn = NUMPY_DISPATCH.get(func)
         if fn is None:
             name = getattr(func, "__name__", repr(func))

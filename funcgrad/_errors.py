@@ -10,7 +10,7 @@ class RuleError(AssertionError):
 
 
 ASARRAY_ON_TRACED = (
-    "a traced value (being differentiated by {trace}) was converted to a plain numpy "
+    "a traced value (traced by {trace}) was converted to a plain numpy "
     "array, which would silently drop its gradient. Use funcgrad.numpy functions "
     "(import funcgrad.numpy as fnp; fnp.sum(x), fnp.exp(x), ...) instead of numpy "
     "ones that copy into a new array, or wrap the value in funcgrad.stop_gradient(x) "
@@ -18,7 +18,7 @@ ASARRAY_ON_TRACED = (
 )
 
 CONVERT_TRACED = (
-    "{kind}() of a traced value (being differentiated by {trace}) would drop its "
+    "{kind}() of a traced value (traced by {trace}) would drop its "
     "gradient. Keep computing with funcgrad.numpy functions; if you want the number "
     "without its gradient (for logging, or a Python-level decision), use "
     "{kind}(funcgrad.stop_gradient(x)). Comparisons and `if x > 0:` work directly."

@@ -36,7 +36,7 @@ def check_differentiable(value, where: str, transform: str, quiet: bool = False)
         if quiet:
             raise TypeError
         raise TypeError(
-            f"{transform}: {where} is a {type(value).__name__}, which funcgrad cannot "
+            f"{transform}: {where} is {_a(type(value).__name__)}, which funcgrad cannot "
             "differentiate. Differentiated arguments must be arrays, numpy scalars or "
             "Python floats, or pytrees (tuples, lists, dicts, namedtuples, dataclasses, "
             "attrs records) of them. Pass other values through a closure or through "
@@ -51,6 +51,10 @@ def check_differentiable(value, where: str, transform: str, quiet: bool = False)
             "or 3.0 instead of 3, or leave it out of argnums if it is not a parameter."
         )
     return value
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
 
 class Tape:

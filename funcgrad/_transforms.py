@@ -156,9 +156,13 @@ def vjp(f: Callable[..., Any], *primals: Any, has_aux: bool = False):
 
 
 def _normalize_argnums(argnums, n_args, name):
-    single = isinstance(argnums, int)
-    nums = (argnums,) if single else tuple(argnums)
-    if not nums or not all(isinstance(i, int) for i in nums):
+    single = isinstance(argnums, int) and not isinstance(argnums, bool)
+    nums = (argnums,) if single else argnums
+    if not (
+        isinstance(nums, (tuple, list))
+        and nums
+        and all(isinstance(i, int) and not isinstance(i, bool) for i in nums)
+    ):
         raise TypeError(f"{name}: argnums must be an int or a non-empty tuple of ints; got {argnums!r}.")
     out = []
     for i in nums:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
+import funcgrad.numpy as fnp
 from funcgrad._core import ZERO
+from funcgrad._core import concrete as _plain
 from funcgrad._primitive import NONZERO, POSITIVE, REAL, defop, export, primitive_of
 from funcgrad.numpy._util import unbroadcast as ub
 
@@ -43,39 +45,27 @@ true_divide = divide
 
 
 def _pow_vjp_x(g, ans, x, y):
-    from funcgrad.numpy import where
-
     # d/dx x**y = y * x**(y - 1); where y == 0 the derivative is 0, even at x == 0.
     yc = _plain(y)
     if isinstance(yc, (int, float)):  # the common x ** 2: no mask needed
         if yc == 0:
-            from funcgrad.numpy import zeros_like
-
-            return ub(zeros_like(g), x)
+            return ub(fnp.zeros_like(g), x)
         return ub(g * (y * x ** (y - 1)), x)
     zero = yc == 0
     if np.any(zero):
         # Substitute a safe exponent where y == 0 before masking, so that 0 ** -1 is
         # never computed: no warning, and no 0 * inf = nan in higher derivatives.
-        y = where(zero, 1, y)
-        return ub(g * where(zero, 0, y * x ** (y - 1)), x)
+        y = fnp.where(zero, 1, y)
+        return ub(g * fnp.where(zero, 0, y * x ** (y - 1)), x)
     return ub(g * (y * x ** (y - 1)), x)
 
 
 def _pow_vjp_y(g, ans, x, y):
-    from funcgrad.numpy import log, where
-
     # d/dy x**y = log(x) * x**y, taken as 0 at x == 0 (the limit from the right).
     zero = _plain(x) == 0
     if np.any(zero):
-        return ub(where(zero, 0, g * ans * log(where(zero, 1, x))), y)
-    return ub(g * ans * log(x), y)
-
-
-def _plain(v):
-    from funcgrad._core import concrete
-
-    return concrete(v)
+        return ub(fnp.where(zero, 0, g * ans * fnp.log(fnp.where(zero, 1, x))), y)
+    return ub(g * ans * fnp.log(x), y)
 
 
 power = defop(
@@ -127,10 +117,8 @@ minimum = defop(
 
 def _where_vjp(i):
     def rule(g, ans, cond, x, y):
-        from funcgrad.numpy import where
-
         c = _plain(cond)
-        return ub(where(c, g, 0), x) if i == 1 else ub(where(c, 0, g), y)
+        return ub(fnp.where(c, g, 0), x) if i == 1 else ub(fnp.where(c, 0, g), y)
 
     return rule
 
@@ -152,9 +140,7 @@ def where(condition, x=None, y=None):
         array([0., 1.])
     """
     if x is None and y is None:
-        from funcgrad._core import concrete
-
-        return np.where(concrete(condition))
+        return np.where(_plain(condition))
     if x is None or y is None:
         raise ValueError("where: pass both x and y, or neither")
     return _where(condition, x, y)
@@ -175,10 +161,8 @@ def _clip_mask(x, lo, hi):
 
 def _clip_vjp(i):
     def rule(g, ans, x, lo, hi):
-        from funcgrad.numpy import where
-
         if i == 0:  # gradient passes where lo <= x <= hi, like PyTorch's clamp
-            return ub(where(_clip_mask(x, lo, hi), g, 0), x)
+            return ub(fnp.where(_clip_mask(x, lo, hi), g, 0), x)
         bound = lo if i == 1 else hi
         px, pb = _plain(x), _plain(bound)
         if i == 1:  # lo is taken where x < lo, unless hi overrides it
@@ -189,7 +173,7 @@ def _clip_vjp(i):
             taken = px > pb
             if lo is not None:
                 taken = taken | (_plain(lo) > pb)
-        return ub(where(taken, g, 0), bound)
+        return ub(fnp.where(taken, g, 0), bound)
 
     return rule
 

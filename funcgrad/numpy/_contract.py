@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+import funcgrad.numpy as fnp
 from funcgrad._core import ShapeDtype
 from funcgrad._primitive import defop, export, primitive_of
 from funcgrad.numpy._util import unbroadcast
@@ -11,8 +12,7 @@ from funcgrad.numpy._util import unbroadcast
 
 def _matmul_vjp(i):
     def rule(g, ans, a, b):
-        from funcgrad.numpy import matmul, reshape, swapaxes, transpose
-
+        matmul, reshape, swapaxes, transpose = fnp.matmul, fnp.reshape, fnp.swapaxes, fnp.transpose
         an, bn = a.ndim, b.ndim
         if an == 2 and bn == 2:  # the common case, no broadcasting possible
             if i == 0:
@@ -64,8 +64,7 @@ def _tensordot_impl(a, b, axes=2):
 
 def _tensordot_vjp(i):
     def rule(g, ans, a, b, axes=2):
-        from funcgrad.numpy import astype, tensordot, transpose
-
+        astype, tensordot, transpose = fnp.astype, fnp.tensordot, fnp.transpose
         an, bn = a.ndim, b.ndim
         ia, ib = _tensordot_axes(axes, an, bn)
         fa = [k for k in range(an) if k not in ia]
@@ -125,12 +124,10 @@ def dot(a, b):
         >>> fg.grad(lambda v: fnp.dot(v, v))(np.array([1.0, 2.0]))
         array([2., 4.])
     """
-    from funcgrad.numpy import multiply
-
     an = a.ndim if hasattr(a, "ndim") else np.ndim(a)
     bn = b.ndim if hasattr(b, "ndim") else np.ndim(b)
     if an == 0 or bn == 0:
-        return multiply(a, b)
+        return fnp.multiply(a, b)
     if an <= 2 and bn <= 2:
         return matmul(a, b)
     return _tensordot(a, b, axes=((an - 1,), (max(bn - 2, 0),)))
@@ -141,11 +138,9 @@ export(dot, primitive_of(_tensordot))
 
 def _outer_vjp(i):
     def rule(g, ans, a, b):
-        from funcgrad.numpy import matmul, ravel, reshape
-
         if i == 0:
-            return unbroadcast(reshape(matmul(g, ravel(b)), a.shape), a)
-        return unbroadcast(reshape(matmul(ravel(a), g), b.shape), b)
+            return unbroadcast(fnp.reshape(fnp.matmul(g, fnp.ravel(b)), a.shape), a)
+        return unbroadcast(fnp.reshape(fnp.matmul(fnp.ravel(a), g), b.shape), b)
 
     return rule
 

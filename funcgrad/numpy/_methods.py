@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+import funcgrad.numpy as fnp
 from funcgrad import _core
 from funcgrad._core import Traced
 
@@ -13,23 +14,19 @@ def _swap(fn):
 
 
 def _reshape_method(self, *shape, **kwargs):
-    from funcgrad.numpy import reshape
-
     if "shape" in kwargs:
         shape = kwargs.pop("shape")
     elif len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):
         shape = shape[0]
     if kwargs:
         raise TypeError(f"reshape() got unexpected keyword arguments {sorted(kwargs)}")
-    return reshape(self, tuple(shape) if not isinstance(shape, int) else (shape,))
+    return fnp.reshape(self, tuple(shape) if not isinstance(shape, int) else (shape,))
 
 
 def _transpose_method(self, *axes):
-    from funcgrad.numpy import transpose
-
     if len(axes) == 1 and not isinstance(axes[0], (int, np.integer)):
         axes = axes[0]
-    return transpose(self, tuple(axes) if axes else None)
+    return fnp.transpose(self, tuple(axes) if axes else None)
 
 
 def install(fnp) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+import funcgrad.numpy as fnp
 from funcgrad._core import concrete
 from funcgrad._primitive import defop, export, primitive_of
 from funcgrad.numpy._util import expand_reduced, keepdims_shape, normalize_axes
@@ -11,20 +12,29 @@ from funcgrad.numpy._util import expand_reduced, keepdims_shape, normalize_axes
 _REDUCE = {"shapes": "reduce"}
 
 
+def _is_float_array(a) -> bool:
+    """Float arrays take numpy's ufunc reductions directly (same results, less overhead)."""
+    return type(a) is np.ndarray and a.dtype.kind in "fc" and a.dtype.itemsize >= 4
+
+
 def _sum_impl(a, axis=None, keepdims=False):
+    if _is_float_array(a):
+        return np.add.reduce(a, axis=axis, keepdims=keepdims)
     return np.sum(a, axis=axis, keepdims=keepdims)
 
 
 def _sum_vjp(g, ans, x, axis=None, keepdims=False):
-    from funcgrad.numpy import broadcast_to
-
-    return broadcast_to(expand_reduced(g, x.shape, axis, keepdims), x.shape)
+    return fnp.broadcast_to(expand_reduced(g, x.shape, axis, keepdims), x.shape)
 
 
 _sum = defop(_sum_impl, name="sum", vjp=_sum_vjp, saves="shapes", check=_REDUCE)
 
 
 def _mean_impl(a, axis=None, keepdims=False):
+    if _is_float_array(a):
+        n = _count(a.shape, axis)
+        if n:  # numpy.mean's own steps: sum, then divide by the count
+            return np.add.reduce(a, axis=axis, keepdims=keepdims) / n
     return np.mean(a, axis=axis, keepdims=keepdims)
 
 
@@ -36,10 +46,8 @@ def _count(shape, axis) -> int:
 
 
 def _mean_vjp(g, ans, x, axis=None, keepdims=False):
-    from funcgrad.numpy import broadcast_to
-
     g = expand_reduced(g, x.shape, axis, keepdims) / _count(x.shape, axis)
-    return broadcast_to(g, x.shape)
+    return fnp.broadcast_to(g, x.shape)
 
 
 _mean = defop(_mean_impl, name="mean", vjp=_mean_vjp, saves="shapes", check=_REDUCE)
@@ -55,8 +63,7 @@ def _exclusive_products(a):
     Built from multiplications only (a log-depth prefix scan each way), so it has
     exact derivatives of every order even where elements are zero.
     """
-    from funcgrad.numpy import concatenate, ones_like
-
+    concatenate = fnp.concatenate
     n = a.shape[-1]
 
     def inclusive_scan(v):
@@ -66,20 +73,19 @@ def _exclusive_products(a):
             s *= 2
         return v
 
-    one = ones_like(a[..., :1])
+    one = fnp.ones_like(a[..., :1])
     left = concatenate([one, inclusive_scan(a)[..., :-1]], axis=-1)
     right = concatenate([inclusive_scan(a[..., ::-1])[..., :-1][..., ::-1], one], axis=-1)
     return left * right
 
 
 def _prod_vjp(g, ans, x, axis=None, keepdims=False):
-    from funcgrad.numpy import broadcast_to, reshape, transpose, zeros_like
-
+    broadcast_to, reshape, transpose = fnp.broadcast_to, fnp.reshape, fnp.transpose
     shape = x.shape
     axes = normalize_axes(axis, len(shape))
     g = broadcast_to(expand_reduced(g, shape, axis, keepdims), shape)
     if x.size == 0:
-        return zeros_like(x)
+        return fnp.zeros_like(x)
     kept = [i for i in range(len(shape)) if i not in axes]
     perm = kept + list(axes)
     moved = transpose(x, perm)
@@ -94,21 +100,23 @@ _prod = defop(_prod_impl, name="prod", vjp=_prod_vjp, saves="args", check=_REDUC
 
 def _chooser_vjp(g, ans, x, axis=None, keepdims=False):
     """max/min: the cotangent goes to the chosen elements, split evenly among ties."""
-    from funcgrad.numpy import broadcast_to
-
     xc = concrete(x)
     shape = xc.shape
     chosen = xc == np.reshape(concrete(ans), keepdims_shape(shape, axis))
     share = chosen / np.sum(chosen, axis=normalize_axes(axis, len(shape)), keepdims=True)
-    g = broadcast_to(expand_reduced(g, shape, axis, keepdims), shape)
+    g = fnp.broadcast_to(expand_reduced(g, shape, axis, keepdims), shape)
     return g * share.astype(xc.dtype, copy=False)
 
 
 def _max_impl(a, axis=None, keepdims=False):
+    if _is_float_array(a):
+        return np.maximum.reduce(a, axis=axis, keepdims=keepdims)
     return np.max(a, axis=axis, keepdims=keepdims)
 
 
 def _min_impl(a, axis=None, keepdims=False):
+    if _is_float_array(a):
+        return np.minimum.reduce(a, axis=axis, keepdims=keepdims)
     return np.min(a, axis=axis, keepdims=keepdims)
 
 
@@ -120,9 +128,7 @@ def _reduction(prim_fn, name, doc_example):
     def reduction(a, axis=None, dtype=None, keepdims=False):
         out = prim_fn(a, axis=axis, keepdims=keepdims)
         if dtype is not None:
-            from funcgrad.numpy import astype
-
-            out = astype(out, dtype)
+            out = fnp.astype(out, dtype)
         return out
 
     reduction.__name__ = reduction.__qualname__ = name

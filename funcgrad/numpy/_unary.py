@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+import funcgrad.numpy as fnp
 from funcgrad._primitive import NONZERO, POSITIVE, UNIT, defop
 
 # The rules below refer to these names, bound when this module has run.
@@ -19,9 +20,7 @@ positive = defop(np.positive, vjp=lambda g, ans, x: g, saves="shapes")
 
 
 def _abs_vjp(g, ans, x):
-    from funcgrad.numpy import sign
-
-    return g * sign(x)
+    return g * fnp.sign(x)
 
 
 absolute = defop(np.absolute, name="absolute", vjp=_abs_vjp, saves="args", domain=NONZERO)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+import funcgrad.numpy as fnp
+
 
 def normalize_axes(axis, ndim: int) -> tuple:
     """``axis`` (None, int or tuple, negatives allowed) as a sorted tuple of ints."""
@@ -41,6 +43,8 @@ def unbroadcast(g, like):
 
     Example:
         >>> import numpy as np
+
+import funcgrad.numpy as fnp
         >>> from funcgrad.extend import unbroadcast
         >>> unbroadcast(np.ones((2, 3)), np.zeros((1, 3), np.float32))
         array([[2., 2., 2.]], dtype=float32)
@@ -50,25 +54,21 @@ def unbroadcast(g, like):
     dtype = like.dtype
     if gshape == shape and g.dtype == dtype:
         return g
-    from funcgrad.numpy import astype, reshape, sum
-
     if gshape != shape:
         lead = len(gshape) - len(shape)
         axes = tuple(range(lead)) + tuple(
             lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1
         )
         if axes:
-            g = sum(g, axis=axes)
-        g = reshape(g, shape)
+            g = fnp.sum(g, axis=axes)
+        g = fnp.reshape(g, shape)
     if g.dtype != dtype:
-        g = astype(g, dtype)
+        g = fnp.astype(g, dtype)
     return g
 
 
 def expand_reduced(g, shape: tuple, axis, keepdims: bool):
     """Reshape a reduction's cotangent so that it broadcasts against the input."""
-    from funcgrad.numpy import reshape
-
     if not keepdims:
-        g = reshape(g, keepdims_shape(shape, axis))
+        g = fnp.reshape(g, keepdims_shape(shape, axis))
     return g
