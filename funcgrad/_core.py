@@ -87,7 +87,8 @@ class ShapeDtype(_Shaped):
 
 
 def _spec(v):
-    if type(v) is np.ndarray:
+    # Small arrays are kept as they are: a stand-in would cost more than it frees.
+    if type(v) is np.ndarray and v.nbytes > 4096:
         return ShapeDtype(v.shape, v.dtype)
     return v
 
@@ -359,12 +360,16 @@ def backward_pass(roots, seeds, targets, add):
                 ready.append(p)
             if g is None:
                 continue
-            gp = prim.vjps[argnum](g, n.ans, *n.args, **n.kwargs)
+            kw = n.kwargs
+            if kw:
+                gp = prim.vjps[argnum](g, n.ans, *n.args, **kw)
+            else:
+                gp = prim.vjps[argnum](g, n.ans, *n.args)
             if gp is None:
                 continue
             pa = p.ans
             try:
-                ok = gp.shape == pa.shape and gp.dtype == pa.dtype
+                ok = gp.shape == pa.shape and (gp.dtype is pa.dtype or gp.dtype == pa.dtype)
             except AttributeError:
                 ok = False
             if not ok:
