@@ -86,9 +86,12 @@ class ShapeDtype(_Shaped):
         return f"ShapeDtype({self.shape}, {self.dtype})"
 
 
+#: Arrays up to this size are kept as they are: a stand-in would cost more than it frees.
+_KEEP_BYTES = 4096
+
+
 def _spec(v):
-    # Small arrays are kept as they are: a stand-in would cost more than it frees.
-    if type(v) is np.ndarray and v.nbytes > 4096:
+    if type(v) is np.ndarray and v.nbytes > _KEEP_BYTES:
         return ShapeDtype(v.shape, v.dtype)
     return v
 
@@ -261,18 +264,19 @@ class ReverseTrace(Trace):
     # traced argument belongs to this trace.
     def process1(self, prim, x, kwargs):
         v = x._value
-        ans = prim.fn(v, **kwargs) if isinstance(v, Traced) else prim.impl(v, **kwargs)
-        return Traced(
-            ans,
-            self,
-            Node(
-                prim,
-                (v,) if prim.save_args else (_spec(v),),
-                kwargs,
-                ans if prim.save_ans else _spec(ans),
-                ((0, x._node),),
-            ),
-        )
+        if isinstance(v, Traced):
+            ans = prim.fn(v, **kwargs)
+        elif kwargs:
+            ans = prim.impl(v, **kwargs)
+        else:
+            ans = prim.impl(v)
+            kwargs = None
+        if not prim.save_args and type(v) is np.ndarray and v.nbytes > _KEEP_BYTES:
+            v = ShapeDtype(v.shape, v.dtype)
+        saved_ans = ans
+        if not prim.save_ans and type(ans) is np.ndarray and ans.nbytes > _KEEP_BYTES:
+            saved_ans = ShapeDtype(ans.shape, ans.dtype)
+        return Traced(ans, self, Node(prim, (v,), kwargs, saved_ans, ((0, x._node),)))
 
     def process2(self, prim, x, y, kwargs):
         vjps = prim.vjps
@@ -297,22 +301,26 @@ class ReverseTrace(Trace):
             yv = y._value
             lower = isinstance(yv, Traced)
             parents = ((1, y._node),) if vjps[1] is not ZERO else ()
-        ans = prim.fn(xv, yv, **kwargs) if lower else prim.impl(xv, yv, **kwargs)
+        if lower:
+            ans = prim.fn(xv, yv, **kwargs)
+        elif kwargs:
+            ans = prim.impl(xv, yv, **kwargs)
+        else:
+            ans = prim.impl(xv, yv)
+            kwargs = None
         if not parents:
             return ans
-        if prim.save_args:
-            saved = (xv, yv)
-        else:
-            saved = (_spec(xv), _spec(yv))
-        return Traced(
-            ans, self, Node(prim, saved, kwargs, ans if prim.save_ans else _spec(ans), parents)
-        )
+        saved = (xv, yv) if prim.save_args else (_spec(xv), _spec(yv))
+        saved_ans = ans
+        if not prim.save_ans and type(ans) is np.ndarray and ans.nbytes > _KEEP_BYTES:
+            saved_ans = ShapeDtype(ans.shape, ans.dtype)
+        return Traced(ans, self, Node(prim, saved, kwargs, saved_ans, parents))
 
     def new_leaf(self, value):
         return Traced(value, self, Node(None, (), None, value, ()))
 
 
-def backward_pass(roots, seeds, targets, add):
+def backward_pass(roots, seeds, targets, add, consume=False):
     """Propagate cotangents from ``roots`` back to ``targets``; iterative.
 
     Args:
@@ -320,6 +328,8 @@ def backward_pass(roots, seeds, targets, add):
         targets: nodes whose cotangents are wanted.
         add: the function that sums two cotangents (funcgrad.numpy.add, so that the
             backward pass records at outer levels).
+        consume: the graph is used this once: each node lets go of its saved values
+            as soon as its rules have run, so memory is returned as the pass goes.
 
     Returns:
         One cotangent per target, ``None`` where no gradient reached it.
@@ -352,38 +362,66 @@ def backward_pass(roots, seeds, targets, add):
     while ready:
         n = ready.pop()
         g = cts.get(n) if n in keep else cts.pop(n, None)
-        prim = n.prim
-        for argnum, p in n.parents:
-            left = pending[p] - 1
-            pending[p] = left
-            if left == 0:
-                ready.append(p)
-            if g is None:
-                continue
-            kw = n.kwargs
-            if kw:
-                gp = prim.vjps[argnum](g, n.ans, *n.args, **kw)
-            else:
-                gp = prim.vjps[argnum](g, n.ans, *n.args)
-            if gp is None:
-                continue
-            pa = p.ans
-            try:
-                ok = gp.shape == pa.shape and (gp.dtype is pa.dtype or gp.dtype == pa.dtype)
-            except AttributeError:
-                ok = False
-            if not ok:
-                _bad_cotangent(prim, argnum, gp, pa)
-            prev = cts.get(p)
-            if prev is None:
-                cts[p] = gp
-            elif p in owned and type(prev) is np.ndarray and type(gp) is np.ndarray:
-                np.add(prev, gp, out=prev)  # a buffer this pass allocated: add in place
-            else:
-                cts[p] = add(prev, gp)
-                if type(cts[p]) is np.ndarray:
-                    owned.add(p)
+        while True:
+            prim = n.prim
+            parents = n.parents
+            if len(parents) == 1 and g is not None:
+                # Along a chain (one parent, consumed by n alone) the cotangent is
+                # handed straight on, without the bookkeeping below.
+                argnum, p = parents[0]
+                if pending[p] == 1 and p not in keep and p not in cts:
+                    kw = n.kwargs
+                    if kw:
+                        gp = prim.vjps[argnum](g, n.ans, *n.args, **kw)
+                    else:
+                        gp = prim.vjps[argnum](g, n.ans, *n.args)
+                    if consume:
+                        n.args = n.ans = n.kwargs = None
+                    pending[p] = 0
+                    if gp is None:
+                        ready.append(p)
+                        break
+                    _check(prim, argnum, gp, p.ans)
+                    n, g = p, gp
+                    continue
+            for argnum, p in parents:
+                left = pending[p] - 1
+                pending[p] = left
+                if left == 0:
+                    ready.append(p)
+                if g is None:
+                    continue
+                kw = n.kwargs
+                if kw:
+                    gp = prim.vjps[argnum](g, n.ans, *n.args, **kw)
+                else:
+                    gp = prim.vjps[argnum](g, n.ans, *n.args)
+                if gp is None:
+                    continue
+                _check(prim, argnum, gp, p.ans)
+                prev = cts.get(p)
+                if prev is None:
+                    cts[p] = gp
+                elif p in owned and type(prev) is np.ndarray and type(gp) is np.ndarray:
+                    np.add(prev, gp, out=prev)  # a buffer this pass allocated: add in place
+                else:
+                    cts[p] = add(prev, gp)
+                    if type(cts[p]) is np.ndarray:
+                        owned.add(p)
+            if consume:
+                n.args = n.ans = n.kwargs = None
+            break
     return [cts.get(t) for t in targets]
+
+
+def _check(prim, argnum, g, primal):
+    """A rule's cotangent must have its argument's shape and dtype."""
+    try:
+        if g.shape == primal.shape and (g.dtype is primal.dtype or g.dtype == primal.dtype):
+            return
+    except AttributeError:
+        pass
+    _bad_cotangent(prim, argnum, g, primal)
 
 
 def _bad_cotangent(prim, argnum, g, primal):

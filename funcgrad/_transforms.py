@@ -54,8 +54,11 @@ class _Recording:
         self.out_leaves = out_leaves
         self.out_def = out_def
 
-    def pull(self, ct_leaves):
-        """Cotangents of the inputs (a pytree like the primals) from the outputs'."""
+    def pull(self, ct_leaves, consume=False):
+        """Cotangents of the inputs (a pytree like the primals) from the outputs'.
+
+        With ``consume`` the recording is used up: memory goes back as the pass runs.
+        """
         import funcgrad.numpy as fnp
 
         trace = self.tape._trace
@@ -64,7 +67,7 @@ class _Recording:
             if isinstance(o, Traced) and o._trace is trace:
                 roots.append(o._node)
                 seeds.append(ct)
-        grads = backward_pass(roots, seeds, [b._node for b in self.boxes], fnp.add)
+        grads = backward_pass(roots, seeds, [b._node for b in self.boxes], fnp.add, consume)
         grads = [
             fnp.zeros_like(b._value) if g is None else g for b, g in zip(self.boxes, grads)
         ]
@@ -269,7 +272,7 @@ def _value_and_grad(f, argnums, has_aux, transform, fname):
         out, aux, rec = _record(partial_f, dyn_args, has_aux, transform, nums)
         _check_scalar_output(out, transform)
         dtype = out.dtype if hasattr(out, "dtype") else np.asarray(out).dtype
-        grads = rec.pull([dtype.type(1)])
+        grads = rec.pull([dtype.type(1)], consume=True)
         g = grads[0] if single else grads
         return ((out, aux), g) if has_aux else (out, g)
 

@@ -36,8 +36,18 @@ square = defop(np.square, vjp=lambda g, ans, x: g * (x * 2), saves="args")
 sin = defop(np.sin, vjp=lambda g, ans, x: g * cos(x), saves="args")
 cos = defop(np.cos, vjp=lambda g, ans, x: -g * sin(x), saves="args")
 tan = defop(np.tan, vjp=lambda g, ans, x: g * (ans * ans + 1), saves="ans", domain=UNIT)
-# 1 - tanh(x)**2 from the output, as PyTorch and JAX compute it: keeps only the output.
-tanh = defop(np.tanh, vjp=lambda g, ans, x: g * (1 - ans * ans), saves="ans")
+def _tanh_vjp(g, ans, x):
+    """``g * (1 - tanh(x)**2)`` from the output, as PyTorch and JAX compute it."""
+    if type(g) is np.ndarray and type(ans) is np.ndarray:
+        # Plain arrays (no outer trace): one temporary, updated in place, instead of
+        # three. Fewer allocations in the backward pass of every tanh network.
+        d = ans * ans
+        np.subtract(1, d, out=d)
+        return np.multiply(g, d, out=d)
+    return g * (1 - ans * ans)
+
+
+tanh = defop(np.tanh, vjp=_tanh_vjp, saves="ans")  # keeps only the output
 sinh = defop(np.sinh, vjp=lambda g, ans, x: g * cosh(x), saves="args")
 cosh = defop(np.cosh, vjp=lambda g, ans, x: g * sinh(x), saves="args")
 arcsin = defop(np.arcsin, vjp=lambda g, ans, x: g / sqrt(1 - x * x), saves="args", domain=UNIT)
