@@ -38,7 +38,7 @@ cos = defop(np.cos, vjp=lambda g, ans, x: -g * sin(x), saves="args")
 tan = defop(np.tan, vjp=lambda g, ans, x: g * (ans * ans + 1), saves="ans", domain=UNIT)
 def _tanh_vjp(g, ans, x):
     """``g * (1 - tanh(x)**2)`` from the output, as PyTorch and JAX compute it."""
-    if type(g) is np.ndarray and type(ans) is np.ndarray:
+    if type(g) is np.ndarray and type(ans) is np.ndarray and ans.ndim:
         # Plain arrays (no outer trace): one temporary, updated in place, instead of
         # three. Fewer allocations in the backward pass of every tanh network.
         d = ans * ans
