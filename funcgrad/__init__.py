@@ -1,7 +1,8 @@
 """funcgrad: derivatives of ordinary Python/numpy functions.
 
 Write a function with ``import funcgrad.numpy as fnp``; transform it with
-:func:`grad`, :func:`value_and_grad` or :func:`vjp`. Derivatives come from a trace
+:func:`grad`, :func:`value_and_grad`, :func:`vjp`, :func:`jvp`, :func:`jacrev`,
+:func:`jacfwd`, :func:`hessian` or :func:`hvp`. Derivatives come from a trace
 recorded while the function runs, so Python control flow works, and transforms nest.
 
 >>> import funcgrad as fg, funcgrad.numpy as fnp
@@ -13,6 +14,14 @@ from funcgrad import numpy as numpy
 from funcgrad import tree as tree
 from funcgrad._core import UnexpectedTracerError as UnexpectedTracerError
 from funcgrad._errors import RuleError as RuleError
+from funcgrad._jacobian import (
+    hessian as hessian,
+    hvp as hvp,
+    jacfwd as jacfwd,
+    jacrev as jacrev,
+    jvp as jvp,
+    linearize as linearize,
+)
 from funcgrad._tape import Tape as Tape
 from funcgrad._transforms import (
     grad as grad,
@@ -28,6 +37,12 @@ __all__ = [
     "RuleError",
     "UnexpectedTracerError",
     "grad",
+    "hessian",
+    "hvp",
+    "jacfwd",
+    "jacrev",
+    "jvp",
+    "linearize",
     "numpy",
     "stop_gradient",
     "tree",

@@ -40,6 +40,20 @@ class _Zero:
 ZERO = _Zero()
 
 
+class _Linear:
+    """Marker for a JVP rule that is the op itself applied to the tangent."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "LINEAR"
+
+
+#: A JVP rule for an op linear in its array arguments: the tangent is the op applied
+#: to the tangents (zeros for arguments that carry none).
+LINEAR = _Linear()
+
+
 class UnexpectedTracerError(RuntimeError):
     """A traced value was used after the transform that created it had returned."""
 

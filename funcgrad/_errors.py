@@ -53,6 +53,18 @@ BAD_COTANGENT = (
 _UFUNC_REDUCTIONS = {"add": "sum", "multiply": "prod", "maximum": "max", "minimum": "min"}
 
 
+NO_JVP_RULE = (
+    "primitive '{prim}' has no forward-mode (JVP) rule, so jvp, jacfwd and hessian "
+    "cannot pass through it. Use reverse mode (grad, vjp, jacrev) for this function, "
+    "or declare the op's jvp= rule with funcgrad.extend.defop."
+)
+
+BAD_TANGENT = (
+    "the JVP rule of primitive '{prim}' returned a tangent of {got}, which does not "
+    "broadcast to its output, {want}. A rule's tangent must have the output's shape."
+)
+
+
 def no_rule_message(what: str, name: str) -> str:
     """The message for a numpy function called on a traced value with no rule."""
     import funcgrad.numpy as fnp

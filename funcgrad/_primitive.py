@@ -12,9 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 from funcgrad import _core
-from funcgrad._core import ZERO, Traced, bind
+from funcgrad._core import LINEAR, ZERO, Traced, bind
 
 __all__ = [
+    "LINEAR",
     "ZERO",
     "Primitive",
     "defop",
@@ -195,7 +196,12 @@ def defop(
             returning the cotangent for that argument, written with funcgrad.numpy
             so that it differentiates again; ``ZERO`` where no gradient flows. A
             single callable is accepted for a one-argument op.
-        jvp: the forward-mode rule (used by the forward-mode transforms).
+        jvp: the forward-mode rules, one per positional array argument,
+            ``rule(t, ans, *args, **kw)`` returning that argument's contribution to
+            the output tangent (contributions are summed, then broadcast to the
+            output's shape); ``ZERO`` where no derivative flows; or ``LINEAR`` for
+            an op linear in its array arguments (the tangent is the op applied to
+            the tangents). A single callable is accepted for a one-argument op.
         variadic: the op takes any number of array arguments (concatenate);
             ``vjp`` is then one rule ``rule(i, g, ans, *args, **kw)`` for argument i.
         nondiff: the op has no derivative (comparisons, argmax, ...): it is called
@@ -229,6 +235,8 @@ def defop(
         vjp = _VariadicRules(vjp)
     elif vjp is not None and not isinstance(vjp, tuple):
         vjp = (vjp,)
+    if jvp is not None and jvp is not LINEAR and not isinstance(jvp, tuple):
+        jvp = (jvp,)
     prim = Primitive(name, impl, vjp, jvp, nondiff, saves, domain, check, variadic)
     fn = _wrap(prim)
     prim.fn = fn

@@ -16,27 +16,38 @@ from funcgrad.numpy._util import unbroadcast as ub
 
 _EW = {"shapes": "elementwise"}
 
-add = defop(
-    np.add,
-    vjp=(lambda g, ans, x, y: ub(g, x), lambda g, ans, x, y: ub(g, y)),
-    saves="shapes",
-    check=_EW,
+
+def _elementwise(impl, *partials, **kw):
+    """Declare an elementwise op of several arrays from its partial derivatives.
+
+    ``partials[i](g, ans, *args)`` is ``g`` times the derivative with respect to
+    argument i (``ZERO`` for none). The JVP contribution of argument i is exactly
+    that, with ``g`` its tangent; the VJP is the same product with ``g`` the
+    cotangent, summed back over the axes broadcasting added (``unbroadcast``).
+    """
+
+    def vjp_for(i, partial):
+        if partial is ZERO:
+            return ZERO
+        return lambda g, ans, *args: ub(partial(g, ans, *args), args[i])
+
+    vjps = tuple(vjp_for(i, p) for i, p in enumerate(partials))
+    return defop(impl, vjp=vjps, jvp=partials, **kw)
+
+
+add = _elementwise(
+    np.add, lambda g, ans, x, y: g, lambda g, ans, x, y: g, saves="shapes", check=_EW
 )
-subtract = defop(
-    np.subtract,
-    vjp=(lambda g, ans, x, y: ub(g, x), lambda g, ans, x, y: ub(-g, y)),
-    saves="shapes",
-    check=_EW,
+subtract = _elementwise(
+    np.subtract, lambda g, ans, x, y: g, lambda g, ans, x, y: -g, saves="shapes", check=_EW
 )
-multiply = defop(
-    np.multiply,
-    vjp=(lambda g, ans, x, y: ub(g * y, x), lambda g, ans, x, y: ub(g * x, y)),
-    saves="args",
-    check=_EW,
+multiply = _elementwise(
+    np.multiply, lambda g, ans, x, y: g * y, lambda g, ans, x, y: g * x, saves="args", check=_EW
 )
-divide = defop(
+divide = _elementwise(
     np.divide,
-    vjp=(lambda g, ans, x, y: ub(g / y, x), lambda g, ans, x, y: ub(-g * x / (y * y), y)),
+    lambda g, ans, x, y: g / y,
+    lambda g, ans, x, y: -g * x / (y * y),
     saves="args",
     domain=(REAL, NONZERO),
     check=_EW,
@@ -44,48 +55,39 @@ divide = defop(
 true_divide = divide
 
 
-def _pow_vjp_x(g, ans, x, y):
+def _pow_dx(g, ans, x, y):
     # d/dx x**y = y * x**(y - 1); where y == 0 the derivative is 0, even at x == 0.
     yc = _plain(y)
     if isinstance(yc, (int, float)):  # the common x ** 2: no mask needed
         if yc == 0:
-            return ub(fnp.zeros_like(g), x)
-        return ub(g * (y * x ** (y - 1)), x)
+            return fnp.zeros_like(g) * fnp.zeros_like(x)  # zeros of the broadcast shape
+        return g * (y * x ** (y - 1))
     zero = yc == 0
     if np.any(zero):
         # Substitute a safe exponent where y == 0 before masking, so that 0 ** -1 is
         # never computed: no warning, and no 0 * inf = nan in higher derivatives.
         y = fnp.where(zero, 1, y)
-        return ub(g * fnp.where(zero, 0, y * x ** (y - 1)), x)
-    return ub(g * (y * x ** (y - 1)), x)
+        return g * fnp.where(zero, 0, y * x ** (y - 1))
+    return g * (y * x ** (y - 1))
 
 
-def _pow_vjp_y(g, ans, x, y):
+def _pow_dy(g, ans, x, y):
     # d/dy x**y = log(x) * x**y, taken as 0 at x == 0 (the limit from the right).
     zero = _plain(x) == 0
     if np.any(zero):
-        return ub(fnp.where(zero, 0, g * ans * fnp.log(fnp.where(zero, 1, x))), y)
-    return ub(g * ans * fnp.log(x), y)
+        return fnp.where(zero, 0, g * ans * fnp.log(fnp.where(zero, 1, x)))
+    return g * ans * fnp.log(x)
 
 
-power = defop(
-    np.power,
-    vjp=(_pow_vjp_x, _pow_vjp_y),
-    domain=(POSITIVE, REAL),
+power = _elementwise(np.power, _pow_dx, _pow_dy, domain=(POSITIVE, REAL), check=_EW)
+
+arctan2 = _elementwise(
+    np.arctan2,
+    lambda g, ans, y, x: g * x / (x * x + y * y),
+    lambda g, ans, y, x: -g * y / (x * x + y * y),
+    saves="args",
+    domain=NONZERO,
     check=_EW,
-)
-
-
-def _atan2_vjp(i):
-    def rule(g, ans, y, x):
-        d = g / (x * x + y * y)
-        return ub(d * x, y) if i == 0 else ub(-d * y, x)
-
-    return rule
-
-
-arctan2 = defop(
-    np.arctan2, vjp=(_atan2_vjp(0), _atan2_vjp(1)), saves="args", domain=NONZERO, check=_EW
 )
 
 
@@ -95,36 +97,28 @@ def _tie_weight(a, b, dtype):
     return ((a > b) + (a == b) * 0.5).astype(dtype, copy=False)
 
 
-maximum = defop(
+maximum = _elementwise(
     np.maximum,
-    vjp=(
-        lambda g, ans, x, y: ub(g * _tie_weight(x, y, g.dtype), x),
-        lambda g, ans, x, y: ub(g * _tie_weight(y, x, g.dtype), y),
-    ),
+    lambda g, ans, x, y: g * _tie_weight(x, y, g.dtype),
+    lambda g, ans, x, y: g * _tie_weight(y, x, g.dtype),
     saves="args",
     check=_EW,
 )
-minimum = defop(
+minimum = _elementwise(
     np.minimum,
-    vjp=(
-        lambda g, ans, x, y: ub(g * _tie_weight(y, x, g.dtype), x),
-        lambda g, ans, x, y: ub(g * _tie_weight(x, y, g.dtype), y),
-    ),
+    lambda g, ans, x, y: g * _tie_weight(y, x, g.dtype),
+    lambda g, ans, x, y: g * _tie_weight(x, y, g.dtype),
     saves="args",
     check=_EW,
 )
 
-
-def _where_vjp(i):
-    def rule(g, ans, cond, x, y):
-        c = _plain(cond)
-        return ub(fnp.where(c, g, 0), x) if i == 1 else ub(fnp.where(c, 0, g), y)
-
-    return rule
-
-
-_where = defop(
-    np.where, vjp=(ZERO, _where_vjp(1), _where_vjp(2)), saves="args", check={"shapes": "where"}
+_where = _elementwise(
+    np.where,
+    ZERO,
+    lambda g, ans, c, x, y: fnp.where(_plain(c), g, 0),
+    lambda g, ans, c, x, y: fnp.where(_plain(c), 0, g),
+    saves="args",
+    check={"shapes": "where"},
 )
 
 
@@ -149,39 +143,39 @@ def where(condition, x=None, y=None):
 export(where, primitive_of(_where))
 
 
-def _clip_mask(x, lo, hi):
-    x = _plain(x)
-    m = True
-    if lo is not None:
-        m = m & (x >= _plain(lo))
-    if hi is not None:
-        m = m & (x <= _plain(hi))
-    return m
+def _clip_partial(i):
+    """Where the value comes from: x where lo <= x <= hi (bounds included, like
+    PyTorch's clamp), lo where x < lo (unless hi overrides it), hi where x > hi or
+    wherever lo > hi."""
 
-
-def _clip_vjp(i):
-    def rule(g, ans, x, lo, hi):
-        if i == 0:  # gradient passes where lo <= x <= hi, like PyTorch's clamp
-            return ub(fnp.where(_clip_mask(x, lo, hi), g, 0), x)
-        bound = lo if i == 1 else hi
-        px, pb = _plain(x), _plain(bound)
-        if i == 1:  # lo is taken where x < lo, unless hi overrides it
-            taken = px < pb
-            if hi is not None:
-                taken = taken & (pb <= _plain(hi))
-        else:  # hi is taken where x > hi, and wherever lo > hi
-            taken = px > pb
+    def partial(g, ans, x, lo, hi):
+        px = _plain(x)
+        plo = None if lo is None else _plain(lo)
+        phi = None if hi is None else _plain(hi)
+        if i == 0:
+            taken = True
             if lo is not None:
-                taken = taken | (_plain(lo) > pb)
-        return ub(fnp.where(taken, g, 0), bound)
+                taken = taken & (px >= plo)
+            if hi is not None:
+                taken = taken & (px <= phi)
+        elif i == 1:
+            taken = px < plo
+            if hi is not None:
+                taken = taken & (plo <= phi)
+        else:
+            taken = px > phi
+            if lo is not None:
+                taken = taken | (plo > phi)
+        return fnp.where(taken, g, 0)
 
-    return rule
+    return partial
 
 
-_clip = defop(
+_clip = _elementwise(
     np.clip,
-    name="clip",
-    vjp=(_clip_vjp(0), _clip_vjp(1), _clip_vjp(2)),
+    _clip_partial(0),
+    _clip_partial(1),
+    _clip_partial(2),
     saves="args",
     check={"shapes": "elementwise"},
 )

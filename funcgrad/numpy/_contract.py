@@ -43,6 +43,7 @@ def _matmul_vjp(i):
 matmul = defop(
     np.matmul,
     vjp=(_matmul_vjp(0), _matmul_vjp(1)),
+    jvp=(lambda t, ans, a, b: fnp.matmul(t, b), lambda t, ans, a, b: fnp.matmul(a, t)),
     saves="args",
     check={"shapes": "matmul"},
 )
@@ -90,6 +91,10 @@ _tensordot = defop(
     _tensordot_impl,
     name="tensordot",
     vjp=(_tensordot_vjp(0), _tensordot_vjp(1)),
+    jvp=(
+        lambda t, ans, a, b, axes=2: fnp.tensordot(t, b, axes=axes),
+        lambda t, ans, a, b, axes=2: fnp.tensordot(a, t, axes=axes),
+    ),
     saves="args",
     check={
         "cases": [
@@ -148,6 +153,7 @@ def _outer_vjp(i):
 outer = defop(
     np.outer,
     vjp=(_outer_vjp(0), _outer_vjp(1)),
+    jvp=(lambda t, ans, a, b: fnp.outer(t, b), lambda t, ans, a, b: fnp.outer(a, t)),
     saves="args",
     check={"cases": [(((3,), (2,)), {}), (((2, 2), (3,)), {}), (((), (2,)), {})]},
 )

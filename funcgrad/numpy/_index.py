@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from funcgrad._core import Traced, concrete
+from funcgrad._core import LINEAR, Traced, concrete
 from funcgrad._primitive import defop, export, primitive_of
 
 
@@ -42,6 +42,7 @@ _scatter_add = defop(
     _scatter_add_impl,
     name="scatter_add",
     vjp=lambda g, ans, ct, index, shape: _getitem(g, index=index),
+    jvp=LINEAR,
     saves="shapes",
     check={
         "cases": [
@@ -55,6 +56,7 @@ _getitem = defop(
     _getitem_impl,
     name="getitem",
     vjp=lambda g, ans, x, index: _scatter_add(g, index=index, shape=x.shape),
+    jvp=LINEAR,
     saves="shapes",
     check={
         "cases": [

@@ -6,6 +6,7 @@ import numpy as np
 
 import funcgrad.numpy as fnp
 from funcgrad._core import concrete
+from funcgrad._core import LINEAR
 from funcgrad._primitive import defop, export, primitive_of
 from funcgrad.numpy._util import expand_reduced, keepdims_shape, normalize_axes
 
@@ -27,7 +28,7 @@ def _sum_vjp(g, ans, x, axis=None, keepdims=False):
     return fnp.broadcast_to(expand_reduced(g, x.shape, axis, keepdims), x.shape)
 
 
-_sum = defop(_sum_impl, name="sum", vjp=_sum_vjp, saves="shapes", check=_REDUCE)
+_sum = defop(_sum_impl, name="sum", vjp=_sum_vjp, jvp=LINEAR, saves="shapes", check=_REDUCE)
 
 
 def _mean_impl(a, axis=None, keepdims=False):
@@ -50,7 +51,7 @@ def _mean_vjp(g, ans, x, axis=None, keepdims=False):
     return fnp.broadcast_to(g, x.shape)
 
 
-_mean = defop(_mean_impl, name="mean", vjp=_mean_vjp, saves="shapes", check=_REDUCE)
+_mean = defop(_mean_impl, name="mean", vjp=_mean_vjp, jvp=LINEAR, saves="shapes", check=_REDUCE)
 
 
 def _prod_impl(a, axis=None, keepdims=False):
@@ -79,33 +80,54 @@ def _exclusive_products(a):
     return left * right
 
 
-def _prod_vjp(g, ans, x, axis=None, keepdims=False):
-    broadcast_to, reshape, transpose = fnp.broadcast_to, fnp.reshape, fnp.transpose
+def _prod_others(x, axis):
+    """For each element, the product of the others in its reduction (x's shape)."""
+    reshape, transpose = fnp.reshape, fnp.transpose
     shape = x.shape
     axes = normalize_axes(axis, len(shape))
-    g = broadcast_to(expand_reduced(g, shape, axis, keepdims), shape)
-    if x.size == 0:
-        return fnp.zeros_like(x)
     kept = [i for i in range(len(shape)) if i not in axes]
     perm = kept + list(axes)
     moved = transpose(x, perm)
     flat = reshape(moved, moved.shape[: len(kept)] + (-1,))
     others = reshape(_exclusive_products(flat), moved.shape)
-    others = transpose(others, tuple(np.argsort(perm)))
-    return g * others
+    return transpose(others, tuple(int(i) for i in np.argsort(perm)))
 
 
-_prod = defop(_prod_impl, name="prod", vjp=_prod_vjp, saves="args", check=_REDUCE)
+def _prod_vjp(g, ans, x, axis=None, keepdims=False):
+    if x.size == 0:
+        return fnp.zeros_like(x)
+    g = fnp.broadcast_to(expand_reduced(g, x.shape, axis, keepdims), x.shape)
+    return g * _prod_others(x, axis)
 
 
-def _chooser_vjp(g, ans, x, axis=None, keepdims=False):
-    """max/min: the cotangent goes to the chosen elements, split evenly among ties."""
+def _prod_jvp(t, ans, x, axis=None, keepdims=False):
+    if x.size == 0:
+        return fnp.zeros_like(ans)
+    return fnp.sum(t * _prod_others(x, axis), axis=axis, keepdims=keepdims)
+
+
+_prod = defop(
+    _prod_impl, name="prod", vjp=_prod_vjp, jvp=_prod_jvp, saves="args", check=_REDUCE
+)
+
+
+def _chooser_share(ans, x, axis):
+    """max/min: 1/k at each of the k elements chosen in a reduction, 0 elsewhere."""
     xc = concrete(x)
     shape = xc.shape
     chosen = xc == np.reshape(concrete(ans), keepdims_shape(shape, axis))
     share = chosen / np.sum(chosen, axis=normalize_axes(axis, len(shape)), keepdims=True)
-    g = fnp.broadcast_to(expand_reduced(g, shape, axis, keepdims), shape)
-    return g * share.astype(xc.dtype, copy=False)
+    return share.astype(xc.dtype, copy=False)
+
+
+def _chooser_vjp(g, ans, x, axis=None, keepdims=False):
+    """The cotangent goes to the chosen elements, split evenly among ties."""
+    g = fnp.broadcast_to(expand_reduced(g, x.shape, axis, keepdims), x.shape)
+    return g * _chooser_share(ans, x, axis)
+
+
+def _chooser_jvp(t, ans, x, axis=None, keepdims=False):
+    return fnp.sum(t * _chooser_share(ans, x, axis), axis=axis, keepdims=keepdims)
 
 
 def _max_impl(a, axis=None, keepdims=False):
@@ -120,8 +142,8 @@ def _min_impl(a, axis=None, keepdims=False):
     return np.min(a, axis=axis, keepdims=keepdims)
 
 
-_max = defop(_max_impl, name="max", vjp=_chooser_vjp, check=_REDUCE)
-_min = defop(_min_impl, name="min", vjp=_chooser_vjp, check=_REDUCE)
+_max = defop(_max_impl, name="max", vjp=_chooser_vjp, jvp=_chooser_jvp, check=_REDUCE)
+_min = defop(_min_impl, name="min", vjp=_chooser_vjp, jvp=_chooser_jvp, check=_REDUCE)
 
 
 def _reduction(prim_fn, name, doc_example):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from funcgrad._core import concrete
+from funcgrad._core import LINEAR, concrete
 from funcgrad._primitive import defop, export, primitive_of
 from funcgrad.numpy._util import unbroadcast
 
@@ -21,6 +21,7 @@ _reshape = defop(
     _reshape_impl,
     name="reshape",
     vjp=lambda g, ans, x, shape: _reshape(g, shape=x.shape),
+    jvp=LINEAR,
     saves="shapes",
     check={"cases": [(((2, 3),), {"shape": (3, 2)}), (((6,),), {"shape": (2, -1)}), (((),), {"shape": (1, 1)})]},
 )
@@ -71,6 +72,7 @@ _transpose = defop(
     _transpose_impl,
     name="transpose",
     vjp=_transpose_vjp,
+    jvp=LINEAR,
     saves="shapes",
     check={"cases": [(((2, 3),), {}), (((2, 3, 4),), {"axes": (1, 2, 0)}), (((2, 3, 4),), {"axes": (-1, 0, 1)})]},
 )
@@ -98,6 +100,7 @@ _swapaxes = defop(
     _swapaxes_impl,
     name="swapaxes",
     vjp=lambda g, ans, x, axis1, axis2: _swapaxes(g, axis1=axis1, axis2=axis2),
+    jvp=LINEAR,
     saves="shapes",
     check={"cases": [(((2, 3),), {"axis1": 0, "axis2": 1}), (((2, 3, 4),), {"axis1": -1, "axis2": 0})]},
 )
@@ -170,6 +173,7 @@ _broadcast_to = defop(
     _broadcast_to_impl,
     name="broadcast_to",
     vjp=_broadcast_to_vjp,
+    jvp=LINEAR,
     saves="shapes",
     check={"cases": [(((3,),), {"shape": (2, 3)}), (((2, 1),), {"shape": (2, 4)}), (((),), {"shape": (3,)})]},
 )
@@ -215,6 +219,7 @@ _concatenate = defop(
     name="concatenate",
     vjp=_concatenate_vjp,
     variadic=True,
+    jvp=LINEAR,
     saves="shapes",
     check={
         "cases": [
@@ -255,6 +260,7 @@ _stack = defop(
     name="stack",
     vjp=_stack_vjp,
     variadic=True,
+    jvp=LINEAR,
     saves="shapes",
     check={"cases": [(((2,), (2,)), {}), (((2, 3), (2, 3), (2, 3)), {"axis": -1}), (((), ()), {})]},
 )
@@ -285,6 +291,7 @@ _astype = defop(
     _astype_impl,
     name="astype",
     vjp=lambda g, ans, x, dtype: _astype(g, dtype=x.dtype),
+    jvp=LINEAR,
     saves="shapes",
     check={"cases": [(((3,),), {"dtype": np.float32}), (((2, 2),), {"dtype": np.float64})]},
 )

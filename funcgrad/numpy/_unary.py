@@ -10,33 +10,43 @@ from __future__ import annotations
 import numpy as np
 
 import funcgrad.numpy as fnp
+from funcgrad._core import LINEAR
 from funcgrad._primitive import NONZERO, POSITIVE, UNIT, defop
 
-# The rules below refer to these names, bound when this module has run.
-# (cos refers to sin and the other way round, so they look each other up lazily.)
 
-negative = defop(np.negative, vjp=lambda g, ans, x: -g, saves="shapes")
-positive = defop(np.positive, vjp=lambda g, ans, x: g, saves="shapes")
+def _elementwise(impl, rule, **kw):
+    """Declare f(x) applied elementwise: one rule ``rule(g, ans, x) = g * f'(x)``.
+
+    For an elementwise function both modes multiply by the same derivative, so the
+    one rule serves as VJP (g a cotangent) and as JVP (g a tangent).
+    """
+    return defop(impl, vjp=rule, jvp=rule, **kw)
 
 
-def _abs_vjp(g, ans, x):
+negative = defop(np.negative, vjp=lambda g, ans, x: -g, jvp=LINEAR, saves="shapes")
+positive = defop(np.positive, vjp=lambda g, ans, x: g, jvp=LINEAR, saves="shapes")
+
+
+def _abs_rule(g, ans, x):
     return g * fnp.sign(x)
 
 
-absolute = defop(np.absolute, name="absolute", vjp=_abs_vjp, saves="args", domain=NONZERO)
+absolute = _elementwise(np.absolute, _abs_rule, saves="args", domain=NONZERO)
 abs = absolute  # noqa: A001  (numpy's alias)
 
-exp = defop(np.exp, vjp=lambda g, ans, x: g * ans, saves="ans")
-log = defop(np.log, vjp=lambda g, ans, x: g / x, saves="args", domain=POSITIVE)
-log1p = defop(np.log1p, vjp=lambda g, ans, x: g / (x + 1), saves="args", domain=POSITIVE)
-expm1 = defop(np.expm1, vjp=lambda g, ans, x: g * (ans + 1), saves="ans")
-sqrt = defop(np.sqrt, vjp=lambda g, ans, x: g / (ans * 2), saves="ans", domain=POSITIVE)
-square = defop(np.square, vjp=lambda g, ans, x: g * (x * 2), saves="args")
+exp = _elementwise(np.exp, lambda g, ans, x: g * ans, saves="ans")
+log = _elementwise(np.log, lambda g, ans, x: g / x, saves="args", domain=POSITIVE)
+log1p = _elementwise(np.log1p, lambda g, ans, x: g / (x + 1), saves="args", domain=POSITIVE)
+expm1 = _elementwise(np.expm1, lambda g, ans, x: g * (ans + 1), saves="ans")
+sqrt = _elementwise(np.sqrt, lambda g, ans, x: g / (ans * 2), saves="ans", domain=POSITIVE)
+square = _elementwise(np.square, lambda g, ans, x: g * (x * 2), saves="args")
 
-sin = defop(np.sin, vjp=lambda g, ans, x: g * cos(x), saves="args")
-cos = defop(np.cos, vjp=lambda g, ans, x: -g * sin(x), saves="args")
-tan = defop(np.tan, vjp=lambda g, ans, x: g * (ans * ans + 1), saves="ans", domain=UNIT)
-def _tanh_vjp(g, ans, x):
+sin = _elementwise(np.sin, lambda g, ans, x: g * cos(x), saves="args")
+cos = _elementwise(np.cos, lambda g, ans, x: -g * sin(x), saves="args")
+tan = _elementwise(np.tan, lambda g, ans, x: g * (ans * ans + 1), saves="ans", domain=UNIT)
+
+
+def _tanh_rule(g, ans, x):
     """``g * (1 - tanh(x)**2)`` from the output, as PyTorch and JAX compute it."""
     if type(g) is np.ndarray and type(ans) is np.ndarray and ans.ndim:
         # Plain arrays (no outer trace): one temporary, updated in place, instead of
@@ -47,9 +57,9 @@ def _tanh_vjp(g, ans, x):
     return g * (1 - ans * ans)
 
 
-tanh = defop(np.tanh, vjp=_tanh_vjp, saves="ans")  # keeps only the output
-sinh = defop(np.sinh, vjp=lambda g, ans, x: g * cosh(x), saves="args")
-cosh = defop(np.cosh, vjp=lambda g, ans, x: g * sinh(x), saves="args")
-arcsin = defop(np.arcsin, vjp=lambda g, ans, x: g / sqrt(1 - x * x), saves="args", domain=UNIT)
-arccos = defop(np.arccos, vjp=lambda g, ans, x: -g / sqrt(1 - x * x), saves="args", domain=UNIT)
-arctan = defop(np.arctan, vjp=lambda g, ans, x: g / (x * x + 1), saves="args")
+tanh = _elementwise(np.tanh, _tanh_rule, saves="ans")  # keeps only the output
+sinh = _elementwise(np.sinh, lambda g, ans, x: g * cosh(x), saves="args")
+cosh = _elementwise(np.cosh, lambda g, ans, x: g * sinh(x), saves="args")
+arcsin = _elementwise(np.arcsin, lambda g, ans, x: g / sqrt(1 - x * x), saves="args", domain=UNIT)
+arccos = _elementwise(np.arccos, lambda g, ans, x: -g / sqrt(1 - x * x), saves="args", domain=UNIT)
+arctan = _elementwise(np.arctan, lambda g, ans, x: g / (x * x + 1), saves="args")

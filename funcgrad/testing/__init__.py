@@ -7,10 +7,11 @@
 from funcgrad.testing._check import (
     assert_trees_allclose as assert_trees_allclose,
     check_grads as check_grads,
+    check_jvp as check_jvp,
     check_vjp as check_vjp,
 )
 
-__all__ = ["assert_trees_allclose", "check_grads", "check_vjp", "strategies"]
+__all__ = ["assert_trees_allclose", "check_grads", "check_jvp", "check_vjp", "strategies"]
 
 
 def __getattr__(name):

@@ -9,9 +9,10 @@ import numpy as np
 
 from funcgrad import _tree
 from funcgrad._core import concrete
+from funcgrad._jacobian import jvp
 from funcgrad._transforms import vjp
 
-__all__ = ["check_grads", "check_vjp", "assert_trees_allclose"]
+__all__ = ["check_grads", "check_jvp", "check_vjp", "assert_trees_allclose"]
 
 # Step and tolerances per input precision: float32 differences are far noisier.
 _DEFAULTS = {
@@ -50,108 +51,119 @@ def _label(path, n_args) -> str:
     return f"argument {idx}" + (f" {rest}" if rest else "")
 
 
-def check_vjp(
-    f: Callable[..., Any],
-    args: Sequence[Any],
-    *,
-    eps: float | None = None,
-    atol: float | None = None,
-    rtol: float | None = None,
-    seed: int = 0,
-    what: str = "order 1",
-) -> None:
-    """Check ``f``'s VJP at ``args`` against central differences (inner-product test).
-
-    For a random direction ``v`` and a random output cotangent ``u`` it compares
-    ``<u, (f(x + eps v) - f(x - eps v)) / (2 eps)>`` with ``<vjp(u), v>``. On failure
-    it checks each argument leaf on its own, so the error names the key path.
-
-    Raises:
-        AssertionError: naming the argument's key path, both numbers and the
-            relative error.
-    """
+def _check(f, args, mode, eps, atol, rtol, seed, what):
+    """One inner-product test of ``f``'s derivative at ``args`` in ``mode``."""
     args = tuple(args)
     paths, in_def = _tree.flatten_with_path(args)
     leaves = [np.asarray(concrete(x)) if not hasattr(x, "shape") else x for _, x in paths]
     rng = np.random.default_rng(seed)
-    out, pullback = vjp(f, *args)
+    out = f(*args)
     out_leaves, out_def = _tree.flatten(out)
     d_eps, d_atol, d_rtol = _defaults(leaves + out_leaves)  # the least precise decides
     eps = d_eps if eps is None else eps
     atol = d_atol if atol is None else atol
     rtol = d_rtol if rtol is None else rtol
     u = _random_like(rng, out_leaves)
-    ct = pullback(_tree.unflatten(out_def, u))
-    ct_leaves = _tree.leaves(ct)
     v = _random_like(rng, leaves)
+    if mode == "rev":
+        ct_leaves = _tree.leaves(vjp(f, *args)[1](_tree.unflatten(out_def, u)))
 
-    def directional(mask):
+    def masked(mask):
+        return [d if m else np.zeros_like(d) for d, m in zip(v, mask)]
+
+    def analytic(mask):
+        if mode == "rev":
+            return _vdot(ct_leaves, masked(mask))
+        tangents = _tree.unflatten(in_def, masked(mask))
+        return _vdot(u, _tree.leaves(jvp(f, args, tangents)[1]))
+
+    def numeric(mask):
         def shifted(sign):
             moved = [x + sign * eps * d if m else x for x, d, m in zip(leaves, v, mask)]
             return _tree.leaves(f(*_tree.unflatten(in_def, moved)))
 
         plus, minus = shifted(1.0), shifted(-1.0)
-        return [
+        diffs = [
             (np.asarray(p, np.float64) - np.asarray(m, np.float64)) / (2 * eps)
             for p, m in zip(plus, minus)
         ]
+        return _vdot(u, diffs)
 
     def compare(mask):
-        numeric = _vdot(u, directional(mask))
-        analytic = _vdot([c for c, m in zip(ct_leaves, mask) if m], [d for d, m in zip(v, mask) if m])
-        err = abs(numeric - analytic)
-        scale = max(abs(numeric), abs(analytic))
-        return numeric, analytic, err, err <= atol + rtol * scale
+        num, ana = numeric(mask), analytic(mask)
+        err = abs(num - ana)
+        return num, ana, err, err <= atol + rtol * max(abs(num), abs(ana))
 
+    name = {"rev": "reverse mode, the VJP", "fwd": "forward mode, the JVP"}[mode]
+    # what: e.g. "order 2, differentiating the reverse derivative"
     everything = [True] * len(leaves)
     if compare(everything)[3]:
         return
     for i, (path, _) in enumerate(paths):
-        mask = [j == i for j in range(len(leaves))]
-        numeric, analytic, err, ok = compare(mask)
+        num, ana, err, ok = compare([j == i for j in range(len(leaves))])
         if not ok:
-            rel = err / max(abs(numeric), abs(analytic), 1e-300)
+            rel = err / max(abs(num), abs(ana), 1e-300)
             raise AssertionError(
-                f"check_grads ({what}, reverse mode): {_label(path, len(args))}: central "
-                f"differences give {numeric!r}, the VJP gives {analytic!r}; relative "
+                f"check_grads ({what}, {name}): {_label(path, len(args))}: central "
+                f"differences give {num!r}, {name.split(', ')[1]} gives {ana!r}; relative "
                 f"error {rel:.3g} (rtol={rtol}, atol={atol}, eps={eps})."
             )
-    numeric, analytic, err, _ = compare(everything)
+    num, ana, _, _ = compare(everything)
     raise AssertionError(
-        f"check_grads ({what}, reverse mode): central differences give {numeric!r}, the "
-        f"VJP gives {analytic!r} (every argument alone passes: the error is in how "
-        "their contributions combine)."
+        f"check_grads ({what}, {name}): central differences give {num!r}, "
+        f"{name.split(', ')[1]} gives {ana!r} (every argument alone passes: the error is "
+        "in how their contributions combine)."
     )
+
+
+def check_vjp(f, args, *, eps=None, atol=None, rtol=None, seed=0, what="order 1") -> None:
+    """Check ``f``'s VJP at ``args`` against central differences (inner-product test).
+
+    For a random direction ``v`` and a random output cotangent ``u`` it compares
+    ``<u, (f(x + eps v) - f(x - eps v)) / (2 eps)>`` with ``<vjp(u), v>``. On failure
+    it checks each argument leaf on its own, so the error names the key path.
+    """
+    _check(f, args, "rev", eps, atol, rtol, seed, what)
+
+
+def check_jvp(f, args, *, eps=None, atol=None, rtol=None, seed=0, what="order 1") -> None:
+    """Check ``f``'s JVP at ``args`` against central differences along a random direction."""
+    _check(f, args, "fwd", eps, atol, rtol, seed, what)
+
+
+_MODES = {"rev": "reverse", "fwd": "forward"}
 
 
 def check_grads(
     f: Callable[..., Any],
     args: Sequence[Any],
     order: int = 2,
-    modes: Sequence[str] = ("rev",),
+    modes: Sequence[str] = ("fwd", "rev"),
     eps: float | None = None,
     atol: float | None = None,
     rtol: float | None = None,
     seed: int = 0,
 ) -> None:
-    """Check ``f``'s derivatives at ``args`` numerically, up to ``order``.
+    """Check ``f``'s derivatives at ``args`` numerically, up to ``order``, in each mode.
 
-    Order 1 is the VJP inner-product test against central differences; order 2
-    applies the same test to the function ``x -> vjp(f, x)(u)`` for a fixed random
-    ``u`` (reverse over reverse), and so on.
+    Order 1 compares central differences along a random direction with the JVP
+    ("fwd") and, by the inner-product test, with the VJP ("rev"). Order 2 applies
+    the same tests to the derivative functions ``x -> vjp(f, x)(u)`` and
+    ``x -> jvp(f, x, v)`` for fixed random ``u`` and ``v``, so the modes mix: forward
+    over reverse, reverse over reverse, reverse over forward, forward over forward.
 
     Args:
         f: a function of arrays (or pytrees) returning arrays (or pytrees).
         args: the point: a tuple of arguments, every leaf floating-point.
         order: the highest derivative order to check.
-        modes: ``("rev",)``: reverse mode (the VJP).
+        modes: any of ``"fwd"`` and ``"rev"``.
         eps: the finite-difference step (default by dtype: 1e-6 for float64).
         atol, rtol: tolerances on the compared inner products.
         seed: seeds the random directions.
 
     Raises:
-        AssertionError: naming the failing argument's key path, both numbers and
-            the relative error.
+        AssertionError: naming the failing argument's key path, the modes, both
+            numbers and the relative error.
 
     Example:
         >>> import numpy as np, funcgrad.numpy as fnp
@@ -159,33 +171,33 @@ def check_grads(
         >>> check_grads(lambda x: fnp.sin(x) * x, (np.array([0.3, 1.2]),), order=2)
     """
     modes = tuple(modes)
-    unknown = set(modes) - {"rev"}
-    if unknown:
-        raise ValueError(f"check_grads: unknown modes {sorted(unknown)}; this version checks 'rev'.")
-    args = tuple(args)
-    for k in range(1, order + 1):
-        check_vjp(_nth_vjp(f, args, k - 1, seed), args, eps=eps, atol=atol, rtol=rtol,
-                  seed=seed + k, what=f"order {k}")
+    unknown = set(modes) - set(_MODES)
+    if unknown or not modes:
+        raise ValueError(f"check_grads: modes must be taken from ('fwd', 'rev'); got {modes}.")
+    _check_recursive(f, tuple(args), order, modes, eps, atol, rtol, seed, "")
 
 
-def _nth_vjp(f, args, n, seed):
-    """The function ``x -> u . d^n f(x)`` made of n nested VJPs with fixed cotangents."""
-    g = f
-    rng = np.random.default_rng(seed + 1000)
-    for _ in range(n):
-        g = _vjp_with_fixed_cotangent(g, args, rng)
-    return g
+def _check_recursive(f, args, order, modes, eps, atol, rtol, seed, over):
+    k = len(over.split(" over ")) if over else 0
+    for mode in modes:
+        what = f"order {k + 1}" + (f", differentiating the {over} derivative" if over else "")
+        _check(f, args, mode, eps, atol, rtol, seed + 7 * k, what)
+        if order > 1:
+            rng = np.random.default_rng(seed + 1000 + k)
+            derivative = _derivative(f, args, mode, rng)
+            nested = _MODES[mode] + (f" over {over}" if over else "")
+            _check_recursive(derivative, args, order - 1, modes, eps, atol, rtol, seed + 1, nested)
 
 
-def _vjp_with_fixed_cotangent(f, args, rng):
-    out = f(*args)
-    out_leaves, out_def = _tree.flatten(out)
-    u = _tree.unflatten(out_def, _random_like(rng, out_leaves))
-
-    def pulled(*xs):
-        return vjp(f, *xs)[1](u)
-
-    return pulled
+def _derivative(f, args, mode, rng):
+    """``x -> vjp(f, x)(u)`` or ``x -> jvp(f, x, v)`` with fixed random u or v."""
+    if mode == "rev":
+        out_leaves, out_def = _tree.flatten(f(*args))
+        u = _tree.unflatten(out_def, _random_like(rng, out_leaves))
+        return lambda *xs: vjp(f, *xs)[1](u)
+    in_leaves, in_def = _tree.flatten(args)
+    v = _tree.unflatten(in_def, _random_like(rng, in_leaves))
+    return lambda *xs: jvp(f, xs, v)[1]
 
 
 def assert_trees_allclose(actual: Any, expected: Any, *, rtol: float = 1e-7, atol: float = 0.0) -> None:

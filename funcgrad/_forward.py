@@ -1,0 +1,98 @@
+"""Forward mode: values that carry a tangent, pushed through each op as it runs.
+
+A forward trace boxes each input with its tangent (a :class:`Dual`). A primitive
+applied to duals computes its output as usual and its output tangent from the JVP
+rules declared beside the VJP rules: one rule per positional argument,
+``rule(t, ans, *args, **kw)``, whose contributions are summed; ``LINEAR`` means the op
+applied to the tangents; ``ZERO`` means the argument carries no derivative. Rules
+are written with funcgrad.numpy, so forward mode nests with itself and with reverse
+mode (forward-over-reverse Hessian-vector products, reverse-over-forward, ...).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from funcgrad import _errors
+from funcgrad._core import LINEAR, ZERO, Trace, Traced
+
+
+class Dual(Traced):
+    """A traced value of forward mode: a primal value and its tangent."""
+
+    __slots__ = ("_tangent",)
+
+    def __init__(self, value, trace, tangent):
+        self._value = value
+        self._trace = trace
+        self._node = None
+        self._tangent = tangent
+
+
+class JVPTrace(Trace):
+    """A trace that pushes tangents forward as the function runs."""
+
+    __slots__ = ()
+
+    def process(self, prim, args, kwargs):
+        """Apply ``prim`` to primals and push its arguments' tangents through it."""
+        vals = list(args)
+        tans = [None] * len(args)
+        lower = False
+        for i, a in enumerate(args):
+            if isinstance(a, Traced):
+                if a._trace is self:
+                    v = vals[i] = a._value
+                    tans[i] = a._tangent
+                    lower = lower or isinstance(v, Traced)
+                else:
+                    lower = True
+        ans = prim.fn(*vals, **kwargs) if lower else prim.impl(*vals, **kwargs)
+        tangent = push(prim, ans, vals, tans, kwargs)
+        if tangent is None:
+            return ans
+        return Dual(ans, self, tangent)
+
+    def process1(self, prim, x, kwargs):
+        return self.process(prim, (x,), kwargs)
+
+    def process2(self, prim, x, y, kwargs):
+        return self.process(prim, (x, y), kwargs)
+
+
+def push(prim, ans, vals, tans, kwargs):
+    """The output tangent of ``prim`` from its arguments' tangents (None: no tangent)."""
+    import funcgrad.numpy as fnp
+
+    rule = prim.jvp
+    if rule is None:
+        raise NotImplementedError(_errors.NO_JVP_RULE.format(prim=prim.name))
+    if rule is LINEAR:
+        targs = [fnp.zeros_like(v) if t is None else t for v, t in zip(vals, tans)]
+        out = prim.fn(*targs, **kwargs)
+    else:
+        rules = rule if isinstance(rule, tuple) or prim.variadic else (rule,)
+        out = None
+        for i, t in enumerate(tans):
+            if t is None:
+                continue
+            r = rules[i]
+            if r is ZERO:
+                continue
+            c = r(t, ans, *vals, **kwargs)
+            out = c if out is None else fnp.add(out, c)
+        if out is None:
+            return None
+    shape, dtype = np.shape(ans) if not isinstance(ans, Traced) else ans.shape, ans.dtype
+    if out.shape != shape:
+        try:
+            out = fnp.broadcast_to(out, shape)
+        except ValueError:
+            raise _errors.RuleError(
+                _errors.BAD_TANGENT.format(
+                    prim=prim.name, got=_errors.describe_value(out), want=_errors.describe_value(ans)
+                )
+            ) from None
+    if out.dtype != dtype:
+        out = fnp.astype(out, dtype)
+    return out
