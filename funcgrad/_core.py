@@ -266,10 +266,22 @@ class ReverseTrace(Trace):
                     parents.append((i, a._node))
                 else:
                     lower = True
-        ans = prim.fn(*vals, **kwargs) if lower else prim.impl(*vals, **kwargs)
+        if lower and not prim.eager:
+            ans = prim.fn(*vals, **kwargs)
+        else:
+            ans = prim.impl(*vals, **kwargs)
         if not parents:
             return ans
         saved_args = tuple(vals) if prim.save_args else tuple(map(_spec, vals))
+        if prim.multiple_results:
+            ans = tuple(ans)
+            saved = ans if prim.save_ans else tuple(map(_spec, ans))
+            group = Node(prim, saved_args, kwargs, saved, tuple(parents))
+            n = len(ans)
+            return tuple(
+                Traced(a, self, Node(SELECT, (), {"index": k, "n": n}, _spec(a), ((0, group),)))
+                for k, a in enumerate(ans)
+            )
         saved_ans = ans if prim.save_ans else _spec(ans)
         return Traced(ans, self, Node(prim, saved_args, kwargs, saved_ans, tuple(parents)))
 
@@ -379,6 +391,8 @@ def backward_pass(roots, seeds, targets, add, consume=False):
         while True:
             prim = n.prim
             parents = n.parents
+            if g is not None and type(g) is tuple and prim.multiple_results:
+                g = _fill(g, n.ans)
             if len(parents) == 1 and g is not None:
                 # Along a chain (one parent, consumed by n alone) the cotangent is
                 # handed straight on, without the bookkeeping below.
@@ -416,6 +430,8 @@ def backward_pass(roots, seeds, targets, add, consume=False):
                 prev = cts.get(p)
                 if prev is None:
                     cts[p] = gp
+                elif type(gp) is tuple:
+                    cts[p] = _add_tuples(add, prev, gp)
                 elif p in owned and type(prev) is np.ndarray and type(gp) is np.ndarray:
                     np.add(prev, gp, out=prev)  # a buffer this pass allocated: add in place
                 else:
@@ -428,8 +444,51 @@ def backward_pass(roots, seeds, targets, add, consume=False):
     return [cts.get(t) for t in targets]
 
 
+class _Select:
+    """The node kind that picks output k of a multiple-results node.
+
+    Its VJP hands the cotangent to the group node as a tuple with ``None`` (zero)
+    for the other outputs; tuples accumulate entry by entry.
+    """
+
+    __slots__ = ()
+    name = "select"
+    multiple_results = False
+
+    @staticmethod
+    def _vjp(g, ans, index, n):
+        return tuple(g if k == index else None for k in range(n))
+
+    vjps = (_vjp,)
+
+
+SELECT = _Select()
+
+
+def _zeros_for(a):
+    import funcgrad.numpy as fnp
+
+    if isinstance(a, ShapeDtype):
+        return np.zeros(a.shape, a.dtype)
+    return fnp.zeros_like(a)
+
+
+def _fill(g, ans):
+    """A multiple-results cotangent with zeros for the outputs nobody used."""
+    return tuple(_zeros_for(a) if c is None else c for c, a in zip(g, ans))
+
+
+def _add_tuples(add, a, b):
+    return tuple(y if x is None else x if y is None else add(x, y) for x, y in zip(a, b))
+
+
 def _check(prim, argnum, g, primal):
     """A rule's cotangent must have its argument's shape and dtype."""
+    if type(g) is tuple:
+        for gk, pk in zip(g, primal):
+            if gk is not None:
+                _check(prim, argnum, gk, pk)
+        return
     try:
         if g.shape == primal.shape and (g.dtype is primal.dtype or g.dtype == primal.dtype):
             return

@@ -47,10 +47,17 @@ class JVPTrace(Trace):
                     lower = lower or isinstance(v, Traced)
                 else:
                     lower = True
-        ans = prim.fn(*vals, **kwargs) if lower else prim.impl(*vals, **kwargs)
+        if lower and not prim.eager:
+            ans = prim.fn(*vals, **kwargs)
+        else:
+            ans = prim.impl(*vals, **kwargs)
+        if prim.multiple_results:
+            ans = tuple(ans)
         tangent = push(prim, ans, vals, tans, kwargs)
         if tangent is None:
             return ans
+        if prim.multiple_results:
+            return tuple(Dual(a, self, t) for a, t in zip(ans, tangent))
         return Dual(ans, self, tangent)
 
     def process1(self, prim, x, kwargs):
@@ -80,9 +87,23 @@ def push(prim, ans, vals, tans, kwargs):
             if r is ZERO:
                 continue
             c = r(t, ans, *vals, **kwargs)
-            out = c if out is None else fnp.add(out, c)
+            if out is None:
+                out = c
+            elif prim.multiple_results:
+                out = tuple(fnp.add(a, b) for a, b in zip(out, c))
+            else:
+                out = fnp.add(out, c)
         if out is None:
             return None
+    if prim.multiple_results:
+        return tuple(_fit(prim, o, a) for o, a in zip(out, ans))
+    return _fit(prim, out, ans)
+
+
+def _fit(prim, out, ans):
+    """Broadcast a tangent to its output's shape and cast it to its dtype."""
+    import funcgrad.numpy as fnp
+
     shape, dtype = np.shape(ans) if not isinstance(ans, Traced) else ans.shape, ans.dtype
     if out.shape != shape:
         try:

@@ -59,9 +59,24 @@ class Primitive:
         "save_args",
         "save_ans",
         "variadic",
+        "multiple_results",
+        "eager",
     )
 
-    def __init__(self, name, impl, vjps, jvp, nondiff, saves, domain, check, variadic=False):
+    def __init__(
+        self,
+        name,
+        impl,
+        vjps,
+        jvp,
+        nondiff,
+        saves,
+        domain,
+        check,
+        variadic=False,
+        multiple_results=False,
+        eager=False,
+    ):
         if saves not in _SAVES:
             raise ValueError(f"defop({name}): saves must be one of {_SAVES}, got {saves!r}")
         self.name = name
@@ -75,6 +90,8 @@ class Primitive:
         self.domain = domain
         self.check = check or {}
         self.variadic = variadic
+        self.multiple_results = multiple_results
+        self.eager = eager
         self.fn: Callable[..., Any] = impl
 
     @property
@@ -134,7 +151,7 @@ def _wrap(prim: Primitive) -> Callable[..., Any]:
                     return impl(*[concrete(b) for b in args], **kwargs)
             return impl(*args, **kwargs)
 
-    elif prim.arity == 1:
+    elif prim.arity == 1 and not (prim.multiple_results or prim.eager):
         leaked = _core.leaked
 
         def op(x, **kwargs):
@@ -145,7 +162,7 @@ def _wrap(prim: Primitive) -> Callable[..., Any]:
                 leaked(t)
             return impl(x, **kwargs)
 
-    elif prim.arity == 2:
+    elif prim.arity == 2 and not (prim.multiple_results or prim.eager):
         leaked = _core.leaked
 
         def op(x, y, **kwargs):
@@ -182,6 +199,7 @@ def defop(
     jvp: Any = None,
     nondiff: bool = False,
     variadic: bool = False,
+    multiple_results: bool = False,
     saves: str = "all",
     domain: Any = REAL,
     check: dict | None = None,
@@ -204,6 +222,10 @@ def defop(
             the tangents). A single callable is accepted for a one-argument op.
         variadic: the op takes any number of array arguments (concatenate);
             ``vjp`` is then one rule ``rule(i, g, ans, *args, **kw)`` for argument i.
+        multiple_results: ``impl`` returns a tuple of arrays (``qr``, ``eigh``): the
+            op's function returns a tuple of traced values; its VJP rules receive a
+            tuple of cotangents (zeros where an output was unused) and its JVP rules
+            return a tuple of tangents.
         nondiff: the op has no derivative (comparisons, argmax, ...): it is called
             on the concrete values and its result carries no trace.
         saves: which forward values the VJP rules read: "all", "ans", "args" or
@@ -237,7 +259,9 @@ def defop(
         vjp = (vjp,)
     if jvp is not None and jvp is not LINEAR and not isinstance(jvp, tuple):
         jvp = (jvp,)
-    prim = Primitive(name, impl, vjp, jvp, nondiff, saves, domain, check, variadic)
+    prim = Primitive(
+        name, impl, vjp, jvp, nondiff, saves, domain, check, variadic, multiple_results
+    )
     fn = _wrap(prim)
     prim.fn = fn
     _REGISTRY[name] = prim
