@@ -13,6 +13,11 @@ recorded while the function runs, so Python control flow works, and transforms n
 from funcgrad import numpy as numpy
 from funcgrad import tree as tree
 from funcgrad._core import UnexpectedTracerError as UnexpectedTracerError
+from funcgrad._custom import (
+    checkpoint as checkpoint,
+    custom_jvp as custom_jvp,
+    custom_vjp as custom_vjp,
+)
 from funcgrad._errors import RuleError as RuleError
 from funcgrad._jacobian import (
     hessian as hessian,
@@ -36,6 +41,9 @@ __all__ = [
     "Tape",
     "RuleError",
     "UnexpectedTracerError",
+    "checkpoint",
+    "custom_jvp",
+    "custom_vjp",
     "grad",
     "hessian",
     "hvp",

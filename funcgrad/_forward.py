@@ -74,7 +74,10 @@ def push(prim, ans, vals, tans, kwargs):
     rule = prim.jvp
     if rule is None:
         raise NotImplementedError(_errors.NO_JVP_RULE.format(prim=prim.name))
-    if rule is LINEAR:
+    joint = getattr(rule, "joint", None)
+    if joint is not None:  # one rule for all tangents at once (custom_jvp, checkpoint)
+        out = joint(ans, vals, tans, kwargs)
+    elif rule is LINEAR:
         targs = [fnp.zeros_like(v) if t is None else t for v, t in zip(vals, tans)]
         out = prim.fn(*targs, **kwargs)
     else:
