@@ -56,7 +56,7 @@ def _jvp(f, primals, tangents, has_aux, name):
         for (path, p), t in zip(paths, t_leaves):
             where = _arg_label(path, len(primals), None)
             p = check_differentiable(p, where, name)
-            t = check_seed(t, p, f"{name}: the tangent of {where}")
+            t = check_seed(t, p, f"{name}: the tangent of {where}", "tangent", "primal")
             boxes.append(Dual(p, trace, t))
         out = f(*_tree.unflatten(in_def, boxes))
     finally:
@@ -115,8 +115,18 @@ def linearize(f: Callable[..., Any], *primals: Any):
 
     out, pullback = _vjp(f, primals, False, "linearize")
     zero_ct = _tree.map(lambda o: fnp.zeros_like(o), out)
+    in_paths, in_def = _tree.flatten_with_path(primals)
 
     def f_jvp(*tangents):
+        t_leaves, t_def = _tree.flatten(tangents)
+        if t_def != in_def:
+            raise ValueError(
+                f"linearize: the tangents' structure {t_def} does not match the primals' "
+                f"{in_def}; pass one tangent per primal, shaped alike."
+            )
+        for (path, p), t in zip(in_paths, t_leaves):
+            where = f"linearize: the tangent of {_arg_label(path, len(primals), None)}"
+            check_seed(t, p, where, "tangent", "primal")
         # pullback is linear in its argument; the VJP of that linear map is J t.
         _, pull_of_pullback = _vjp(lambda ct: pullback(ct), (zero_ct,), False, "linearize")
         return pull_of_pullback(tuple(tangents))[0]

@@ -16,6 +16,14 @@ from funcgrad._core import ReverseTrace, Traced, backward_pass
 _INEXACT = (np.floating, np.complexfloating)
 
 
+_KEEP_OUT_DEFAULT = "leave it out of argnums if it is not a parameter"
+#: Transforms without argnums: how to keep a non-float argument out of them.
+_KEEP_OUT = {
+    name: "pass it through a closure or functools.partial if it is not a parameter"
+    for name in ("jvp", "vjp", "linearize", "hvp", "Tape")
+}
+
+
 def check_differentiable(value, where: str, transform: str, quiet: bool = False):
     """Return ``value`` as a numpy value fit to be differentiated, or raise.
 
@@ -48,7 +56,7 @@ def check_differentiable(value, where: str, transform: str, quiet: bool = False)
         raise TypeError(
             f"{transform}: {where} has dtype {np.dtype(dtype).name}; only floating-point "
             "(or complex) values can be differentiated. Convert it, e.g. x.astype(float) "
-            "or 3.0 instead of 3, or leave it out of argnums if it is not a parameter."
+            f"or 3.0 instead of 3, or {_KEEP_OUT.get(transform, _KEEP_OUT_DEFAULT)}."
         )
     return value
 
@@ -214,8 +222,11 @@ def _describe(x) -> str:
     return type(x).__name__
 
 
-def check_seed(ct, out, where):
-    """Check one output cotangent against its output; Python scalars are cast."""
+def check_seed(ct, out, where, kind="cotangent", of="output"):
+    """Check a cotangent against its output (or a tangent against its primal).
+
+    Python scalars are cast to the expected dtype.
+    """
     out_shape = np.shape(_core.concrete(out))
     out_dtype = getattr(out, "dtype", None)
     if out_dtype is None:
@@ -225,11 +236,11 @@ def check_seed(ct, out, where):
     shape = getattr(ct, "shape", None)
     dtype = getattr(ct, "dtype", None)
     if shape is None or dtype is None:
-        raise TypeError(f"{where} is a {type(ct).__name__}; expected an array like the output.")
+        raise TypeError(f"{where} is {_a(type(ct).__name__)}; expected an array like its {of}.")
     if tuple(shape) != tuple(out_shape) or dtype != out_dtype:
         raise ValueError(
             f"{where} is a {np.dtype(dtype).name} array of shape {tuple(shape)}, but its "
-            f"output is {np.dtype(out_dtype).name} of shape {tuple(out_shape)}; a "
-            "cotangent must match its output's shape and dtype (cast with .astype)."
+            f"{of} is {np.dtype(out_dtype).name} of shape {tuple(out_shape)}; a "
+            f"{kind} must match its {of}'s shape and dtype (cast with .astype)."
         )
     return ct

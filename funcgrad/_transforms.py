@@ -200,7 +200,7 @@ def _describe_out(out) -> str:
 _REAL_SCALARS = (np.float64, np.float32, np.float16)
 
 
-def _check_scalar_output(out, name):
+def _check_scalar_output(out, name, holomorphic=False):
     if type(out) in _REAL_SCALARS or (
         type(out) is np.ndarray and out.shape == () and out.dtype.kind == "f"
     ):
@@ -223,15 +223,31 @@ def _check_scalar_output(out, name):
             "Use jacrev for Jacobians, or reduce the output (.sum(), .mean()) first."
         )
     dtype = np.asarray(v).dtype
+    if holomorphic and np.issubdtype(dtype, np.complexfloating):
+        return
     if not np.issubdtype(dtype, np.floating):
         raise TypeError(
             f"{name} needs a real floating-point output; the output has dtype {dtype.name}. "
-            "Integer and boolean outputs have no gradient; complex outputs need vjp."
+            "Integer and boolean outputs have no gradient; for a complex output of a "
+            "holomorphic function pass holomorphic=True, otherwise use vjp."
         )
 
 
+def _check_holomorphic_inputs(dyn_args, name):
+    for x in _tree.leaves(dyn_args):
+        dtype = x.dtype if hasattr(x, "dtype") else np.asarray(x).dtype
+        if not np.issubdtype(dtype, np.complexfloating):
+            raise TypeError(
+                f"{name} with holomorphic=True needs complex inputs; got {np.dtype(dtype).name}. "
+                "Convert them (x.astype(complex)) or drop holomorphic=True."
+            )
+
+
 def value_and_grad(
-    f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False
+    f: Callable[..., Any],
+    argnums: int | Sequence[int] = 0,
+    has_aux: bool = False,
+    holomorphic: bool = False,
 ) -> Callable[..., Any]:
     """Return a function computing ``f``'s value and its gradient in one pass.
 
@@ -239,6 +255,8 @@ def value_and_grad(
         f: a function returning a scalar (or ``(scalar, aux)`` with ``has_aux``).
         argnums: which positional argument(s) to differentiate: an int or a tuple.
         has_aux: ``f`` returns ``(value, aux)``; aux is passed through.
+        holomorphic: ``f`` is a holomorphic function of complex inputs with a complex
+            output; the gradient is then the complex derivative ``f'(z)``.
 
     Returns:
         A function returning ``(value, grad)``, or ``((value, aux), grad)``. ``grad``
@@ -253,11 +271,10 @@ def value_and_grad(
         >>> float(value), float(grads["w"]), float(grads["b"])
         (34.0, 26.0, 16.0)
     """
-    name = getattr(f, "__name__", "f")
-    return _value_and_grad(f, argnums, has_aux, "value_and_grad", name)
+    return _value_and_grad(f, argnums, has_aux, "value_and_grad", holomorphic)
 
 
-def _value_and_grad(f, argnums, has_aux, transform, fname):
+def _value_and_grad(f, argnums, has_aux, transform, holomorphic=False):
     @functools.wraps(f)
     def value_and_grad_f(*args, **kwargs):
         single, nums = _normalize_argnums(argnums, len(args), transform)
@@ -269,8 +286,10 @@ def _value_and_grad(f, argnums, has_aux, transform, fname):
             return f(*full, **kwargs)
 
         dyn_args = tuple(args[i] for i in nums)
+        if holomorphic:
+            _check_holomorphic_inputs(dyn_args, transform)
         out, aux, rec = _record(partial_f, dyn_args, has_aux, transform, nums)
-        _check_scalar_output(out, transform)
+        _check_scalar_output(out, transform, holomorphic)
         dtype = out.dtype if hasattr(out, "dtype") else np.asarray(out).dtype
         grads = rec.pull([dtype.type(1)], consume=True)
         g = grads[0] if single else grads
@@ -280,7 +299,10 @@ def _value_and_grad(f, argnums, has_aux, transform, fname):
 
 
 def grad(
-    f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False
+    f: Callable[..., Any],
+    argnums: int | Sequence[int] = 0,
+    has_aux: bool = False,
+    holomorphic: bool = False,
 ) -> Callable[..., Any]:
     """Return a function computing the gradient of scalar-valued ``f``.
 
@@ -292,6 +314,10 @@ def grad(
         argnums: which positional argument(s) to differentiate: an int or a tuple.
         has_aux: ``f`` returns ``(value, aux)``; the gradient function then returns
             ``(grad, aux)``.
+        holomorphic: ``f`` is holomorphic in complex inputs, with a complex output:
+            the result is ``f'(z)``. Without it, complex inputs are allowed for a
+            real-valued ``f`` and the result follows JAX's convention
+            (``grad(lambda z: abs(z)**2)(z) == 2 * conj(z)``).
 
     Returns:
         A function with ``f``'s arguments returning the gradient, shaped like the
@@ -303,8 +329,10 @@ def grad(
         1.0
         >>> float(fg.grad(fg.grad(lambda x: x**3))(2.0))
         12.0
+        >>> complex(fg.grad(lambda z: z**2, holomorphic=True)(1j))
+        2j
     """
-    vg = _value_and_grad(f, argnums, has_aux, "grad", getattr(f, "__name__", "f"))
+    vg = _value_and_grad(f, argnums, has_aux, "grad", holomorphic)
 
     @functools.wraps(f)
     def grad_f(*args, **kwargs):

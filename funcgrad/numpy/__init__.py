@@ -132,6 +132,13 @@ from funcgrad.numpy._contract import (
     tensordot as tensordot,
 )
 from funcgrad.numpy._creation import array as array, asarray as asarray
+from funcgrad.numpy._complex import (
+    angle as angle,
+    conj as conj,
+    conjugate as conjugate,
+    imag as imag,
+    real as real,
+)
 
 __all__ = [name for name in dir() if not name.startswith("_")]
 

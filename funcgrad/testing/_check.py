@@ -30,17 +30,33 @@ def _defaults(leaves):
     return worst
 
 
+def _wide(x):
+    """float64 or complex128 copy of a leaf, for exact-ish inner products."""
+    x = np.asarray(concrete(x))
+    return x.astype(np.complex128 if np.iscomplexobj(x) else np.float64)
+
+
 def _vdot(a_leaves, b_leaves) -> float:
+    """The pairing of cotangents with tangents: Re(sum(a * b)), no conjugation.
+
+    With JAX's convention (a VJP is the transpose of the JVP, without conjugates),
+    <u, J v> equals <vjp(u), v> under this pairing, for real and complex values.
+    """
     total = 0.0
     for a, b in zip(a_leaves, b_leaves):
-        a = np.asarray(concrete(a), dtype=np.float64)
-        b = np.asarray(concrete(b), dtype=np.float64)
-        total += float(np.sum(a * b))
+        total += float(np.real(np.sum(_wide(a) * _wide(b))))
     return total
 
 
 def _random_like(rng, leaves):
-    return [rng.standard_normal(np.shape(x)).astype(np.asarray(concrete(x)).dtype) for x in leaves]
+    out = []
+    for x in leaves:
+        dtype = np.asarray(concrete(x)).dtype
+        r = rng.standard_normal(np.shape(x))
+        if np.issubdtype(dtype, np.complexfloating):
+            r = r + 1j * rng.standard_normal(np.shape(x))
+        out.append(r.astype(dtype))
+    return out
 
 
 def _label(path, n_args) -> str:
@@ -83,10 +99,7 @@ def _check(f, args, mode, eps, atol, rtol, seed, what):
             return _tree.leaves(f(*_tree.unflatten(in_def, moved)))
 
         plus, minus = shifted(1.0), shifted(-1.0)
-        diffs = [
-            (np.asarray(p, np.float64) - np.asarray(m, np.float64)) / (2 * eps)
-            for p, m in zip(plus, minus)
-        ]
+        diffs = [(_wide(p) - _wide(m)) / (2 * eps) for p, m in zip(plus, minus)]
         return _vdot(u, diffs)
 
     def compare(mask):
