@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from funcgrad import _core, _tree
-from funcgrad._core import ReverseTrace, Traced, backward_pass
+from funcgrad._core import Traced
+from funcgrad._reverse import ReverseTrace, backward_pass
 
 _INEXACT = (np.floating, np.complexfloating)
 

@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 
 from funcgrad import _core, _tree
-from funcgrad._core import Traced, backward_pass
+from funcgrad._core import Traced
+from funcgrad._reverse import backward_pass
 from funcgrad._tape import Tape, check_differentiable, check_seed
 
 _LEAF = _tree.structure(0)
@@ -166,7 +167,9 @@ def _normalize_argnums(argnums, n_args, name):
         and nums
         and all(isinstance(i, int) and not isinstance(i, bool) for i in nums)
     ):
-        raise TypeError(f"{name}: argnums must be an int or a non-empty tuple of ints; got {argnums!r}.")
+        raise TypeError(
+            f"{name}: argnums must be an int or a non-empty tuple of ints; got {argnums!r}."
+        )
     out = []
     for i in nums:
         if not -n_args <= i < n_args:

@@ -230,16 +230,16 @@ def test_float_after_stop_gradient_is_allowed():
 
 def test_numpy_function_without_rule_says_none_exists():
     with pytest.raises(TypeError) as err:
-        fg.grad(lambda x: fnp.sum(np.cumsum(x)))(np.ones(3))
+        fg.grad(lambda x: fnp.sum(np.histogram(x)[1]))(np.ones(3))
     msg = str(err.value)
-    assert "numpy.cumsum" in msg and "no differentiation rule" in msg
-    assert "funcgrad.numpy has no cumsum" in msg
+    assert "numpy.histogram" in msg and "no differentiation rule" in msg
+    assert "funcgrad.numpy has no histogram" in msg
     assert "funcgrad.extend.defop" in msg
 
 
 def test_numpy_ufunc_without_rule():
-    with pytest.raises(TypeError, match=r"numpy\.floor .*funcgrad\.numpy has no floor"):
-        fg.grad(lambda x: fnp.sum(np.floor(x)))(np.ones(3))
+    with pytest.raises(TypeError, match=r"numpy\.spacing .*funcgrad\.numpy has no spacing"):
+        fg.grad(lambda x: fnp.sum(np.spacing(x)))(np.ones(3))
 
 
 def test_ufunc_reduce_points_at_the_reduction():

@@ -1,0 +1,283 @@
+"""Reverse mode: the trace that records nodes, and the backward pass over them.
+
+Recording: a primitive applied to values of a reverse trace computes its output and
+keeps a :class:`~funcgrad._core.Node` with what its VJP rules will read (``saves``).
+The backward pass counts each node's consumers, then pops nodes whose consumers are
+all done and pushes cotangents to their parents: a sort and a loop, no recursion, so
+graphs of any depth differentiate.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from funcgrad import _errors
+from funcgrad._core import _KEEP_BYTES, ZERO, Node, ShapeDtype, Trace, Traced, _spec
+
+
+class ReverseTrace(Trace):
+    """A trace that records nodes for reverse mode."""
+
+    __slots__ = ()
+
+    def process(self, prim, args, kwargs):
+        """Record ``prim`` applied to ``args``, at least one traced by this trace."""
+        vals = list(args)
+        parents = []
+        vjps = prim.vjps
+        fixed = not prim.variadic
+        lower = False
+        for i, a in enumerate(args):
+            if isinstance(a, Traced):
+                if a._trace is self:
+                    v = vals[i] = a._value
+                    if isinstance(v, Traced):  # traced at an outer level too
+                        lower = True
+                    if fixed and vjps[i] is ZERO:
+                        continue
+                    parents.append((i, a._node))
+                else:
+                    lower = True
+        if lower and not prim.eager:
+            ans = prim.fn(*vals, **kwargs)
+        else:
+            ans = prim.impl(*vals, **kwargs)
+        if not parents:
+            return ans
+        saved_args = tuple(vals) if prim.save_args else tuple(map(_spec, vals))
+        if prim.multiple_results:
+            ans = tuple(ans)
+            saved = ans if prim.save_ans else tuple(map(_spec, ans))
+            group = Node(prim, saved_args, kwargs, saved, tuple(parents))
+            n = len(ans)
+            return tuple(
+                Traced(a, self, Node(SELECT, (), {"index": k, "n": n}, _spec(a), ((0, group),)))
+                for k, a in enumerate(ans)
+            )
+        saved_ans = ans if prim.save_ans else _spec(ans)
+        return Traced(ans, self, Node(prim, saved_args, kwargs, saved_ans, tuple(parents)))
+
+    # process1 and process2 are process for one and two arguments, unrolled: they
+    # are the hot path of every elementwise op. The caller guarantees that every
+    # traced argument belongs to this trace.
+    def process1(self, prim, x, kwargs):
+        v = x._value
+        if isinstance(v, Traced):
+            ans = prim.fn(v, **kwargs)
+        elif kwargs:
+            ans = prim.impl(v, **kwargs)
+        else:
+            ans = prim.impl(v)
+            kwargs = None
+        if not prim.save_args and type(v) is np.ndarray and v.nbytes > _KEEP_BYTES:
+            v = ShapeDtype(v.shape, v.dtype)
+        saved_ans = ans
+        if not prim.save_ans and type(ans) is np.ndarray and ans.nbytes > _KEEP_BYTES:
+            saved_ans = ShapeDtype(ans.shape, ans.dtype)
+        return Traced(ans, self, Node(prim, (v,), kwargs, saved_ans, ((0, x._node),)))
+
+    def process2(self, prim, x, y, kwargs):
+        vjps = prim.vjps
+        lower = False
+        if isinstance(x, Traced):
+            xv = x._value
+            lower = isinstance(xv, Traced)
+            if isinstance(y, Traced):
+                yv = y._value
+                lower = lower or isinstance(yv, Traced)
+                if vjps[0] is ZERO:
+                    parents = ((1, y._node),)
+                elif vjps[1] is ZERO:
+                    parents = ((0, x._node),)
+                else:
+                    parents = ((0, x._node), (1, y._node))
+            else:
+                yv = y
+                parents = ((0, x._node),) if vjps[0] is not ZERO else ()
+        else:
+            xv = x
+            yv = y._value
+            lower = isinstance(yv, Traced)
+            parents = ((1, y._node),) if vjps[1] is not ZERO else ()
+        if lower:
+            ans = prim.fn(xv, yv, **kwargs)
+        elif kwargs:
+            ans = prim.impl(xv, yv, **kwargs)
+        else:
+            ans = prim.impl(xv, yv)
+            kwargs = None
+        if not parents:
+            return ans
+        saved = (xv, yv) if prim.save_args else (_spec(xv), _spec(yv))
+        saved_ans = ans
+        if not prim.save_ans and type(ans) is np.ndarray and ans.nbytes > _KEEP_BYTES:
+            saved_ans = ShapeDtype(ans.shape, ans.dtype)
+        return Traced(ans, self, Node(prim, saved, kwargs, saved_ans, parents))
+
+    def new_leaf(self, value):
+        return Traced(value, self, Node(None, (), None, value, ()))
+
+
+def backward_pass(roots, seeds, targets, add, consume=False):
+    """Propagate cotangents from ``roots`` back to ``targets``; iterative.
+
+    Args:
+        roots: output nodes; seeds: their cotangents (same order; repeats add up).
+        targets: nodes whose cotangents are wanted.
+        add: the function that sums two cotangents (funcgrad.numpy.add, so that the
+            backward pass records at outer levels).
+        consume: the graph is used this once: each node lets go of its saved values
+            as soon as its rules have run, so memory is returned as the pass goes.
+
+    Returns:
+        One cotangent per target, ``None`` where no gradient reached it.
+    """
+    # 1. Count, for every node reachable from the roots, how many consumers it has.
+    pending: dict[Node, int] = {}
+    stack = []
+    for r in roots:
+        if r not in pending:
+            pending[r] = 0
+            stack.append(r)
+    while stack:
+        for _, p in stack.pop().parents:
+            c = pending.get(p)
+            if c is None:
+                pending[p] = 1
+                stack.append(p)
+            else:
+                pending[p] = c + 1
+
+    # 2. Pop nodes whose consumers are all done; push cotangents to their parents.
+    cts: dict[Node, Any] = {}
+    for r, s in zip(roots, seeds):
+        if s is not None:
+            prev = cts.get(r)
+            cts[r] = s if prev is None else add(prev, s)
+    keep = set(targets)
+    owned = set()  # nodes whose cotangent is a fresh sum nobody else holds
+    ready = [r for r, c in pending.items() if c == 0]
+    while ready:
+        n = ready.pop()
+        g = cts.get(n) if n in keep else cts.pop(n, None)
+        while True:
+            prim = n.prim
+            parents = n.parents
+            if g is not None and type(g) is tuple and prim.multiple_results:
+                g = _fill(g, n.ans)
+            if len(parents) == 1 and g is not None:
+                # Along a chain (one parent, consumed by n alone) the cotangent is
+                # handed straight on, without the bookkeeping below.
+                argnum, p = parents[0]
+                if pending[p] == 1 and p not in keep and p not in cts:
+                    kw = n.kwargs
+                    if kw:
+                        gp = prim.vjps[argnum](g, n.ans, *n.args, **kw)
+                    else:
+                        gp = prim.vjps[argnum](g, n.ans, *n.args)
+                    if consume:
+                        n.args = n.ans = n.kwargs = None
+                    pending[p] = 0
+                    if gp is None:
+                        ready.append(p)
+                        break
+                    _check(prim, argnum, gp, p.ans)
+                    n, g = p, gp
+                    continue
+            for argnum, p in parents:
+                left = pending[p] - 1
+                pending[p] = left
+                if left == 0:
+                    ready.append(p)
+                if g is None:
+                    continue
+                kw = n.kwargs
+                if kw:
+                    gp = prim.vjps[argnum](g, n.ans, *n.args, **kw)
+                else:
+                    gp = prim.vjps[argnum](g, n.ans, *n.args)
+                if gp is None:
+                    continue
+                _check(prim, argnum, gp, p.ans)
+                prev = cts.get(p)
+                if prev is None:
+                    cts[p] = gp
+                elif type(gp) is tuple:
+                    cts[p] = _add_tuples(add, prev, gp)
+                elif p in owned and type(prev) is np.ndarray and type(gp) is np.ndarray:
+                    np.add(prev, gp, out=prev)  # a buffer this pass allocated: add in place
+                else:
+                    cts[p] = add(prev, gp)
+                    if type(cts[p]) is np.ndarray:
+                        owned.add(p)
+            if consume:
+                n.args = n.ans = n.kwargs = None
+            break
+    return [cts.get(t) for t in targets]
+
+
+class _Select:
+    """The node kind that picks output k of a multiple-results node.
+
+    Its VJP hands the cotangent to the group node as a tuple with ``None`` (zero)
+    for the other outputs; tuples accumulate entry by entry.
+    """
+
+    __slots__ = ()
+    name = "select"
+    multiple_results = False
+
+    @staticmethod
+    def _vjp(g, ans, index, n):
+        return tuple(g if k == index else None for k in range(n))
+
+    vjps = (_vjp,)
+
+
+SELECT = _Select()
+
+
+def _zeros_for(a):
+    import funcgrad.numpy as fnp
+
+    if isinstance(a, ShapeDtype):
+        return np.zeros(a.shape, a.dtype)
+    return fnp.zeros_like(a)
+
+
+def _fill(g, ans):
+    """A multiple-results cotangent with zeros for the outputs nobody used."""
+    return tuple(_zeros_for(a) if c is None else c for c, a in zip(g, ans))
+
+
+def _add_tuples(add, a, b):
+    return tuple(y if x is None else x if y is None else add(x, y) for x, y in zip(a, b))
+
+
+def _check(prim, argnum, g, primal):
+    """A rule's cotangent must have its argument's shape and dtype."""
+    if type(g) is tuple:
+        for gk, pk in zip(g, primal):
+            if gk is not None:
+                _check(prim, argnum, gk, pk)
+        return
+    try:
+        if g.shape == primal.shape and (g.dtype is primal.dtype or g.dtype == primal.dtype):
+            return
+    except AttributeError:
+        pass
+    _bad_cotangent(prim, argnum, g, primal)
+
+
+def _bad_cotangent(prim, argnum, g, primal):
+    raise _errors.RuleError(
+        _errors.BAD_COTANGENT.format(
+            prim=prim.name,
+            argnum=argnum,
+            got=_errors.describe_value(g),
+            want=_errors.describe_value(primal),
+        )
+    )
+
