@@ -27,6 +27,8 @@ __all__ = [
     "NONZERO",
     "UNIT",
     "ABOVE_ONE",
+    "OPEN_UNIT",
+    "DIVISOR",
 ]
 
 # --- input domains: names the gradient-check table understands ----------------------
@@ -35,6 +37,10 @@ POSITIVE = "positive"  #: strictly positive values, kept away from zero
 NONZERO = "nonzero"  #: values kept away from zero
 UNIT = "unit"  #: values strictly inside (-1, 1)
 ABOVE_ONE = "above_one"  #: values strictly greater than 1
+OPEN_UNIT = "open_unit"  #: values strictly inside (0, 1), kept away from both ends
+#: nonzero values on a grid incommensurate with REAL's, so that x / y is never near an
+#: integer (where mod, fmod and remainder jump)
+DIVISOR = "divisor"
 
 
 #: What a primitive's VJP rules need from the forward pass. "all" keeps inputs and
@@ -221,7 +227,8 @@ def defop(
             an op linear in its array arguments (the tangent is the op applied to
             the tangents). A single callable is accepted for a one-argument op.
         variadic: the op takes any number of array arguments (concatenate);
-            ``vjp`` is then one rule ``rule(i, g, ans, *args, **kw)`` for argument i.
+            ``vjp`` is then one rule ``rule(i, g, ans, *args, **kw)`` for argument i,
+            and so is a callable ``jvp`` (``rule(i, t, ans, *args, **kw)``).
         multiple_results: ``impl`` returns a tuple of arrays (``qr``, ``eigh``): the
             op's function returns a tuple of traced values; its VJP rules receive a
             tuple of cotangents (zeros where an output was unused) and its JVP rules
@@ -258,7 +265,7 @@ def defop(
     elif vjp is not None and not isinstance(vjp, tuple):
         vjp = (vjp,)
     if jvp is not None and jvp is not LINEAR and not isinstance(jvp, tuple):
-        jvp = (jvp,)
+        jvp = _VariadicRules(jvp) if variadic else (jvp,)
     prim = Primitive(
         name, impl, vjp, jvp, nondiff, saves, domain, check, variadic, multiple_results
     )

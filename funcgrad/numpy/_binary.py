@@ -9,9 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 import funcgrad.numpy as fnp
-from funcgrad._core import ZERO
-from funcgrad._core import concrete as _plain
-from funcgrad._primitive import NONZERO, POSITIVE, REAL, defop, export, primitive_of
+from funcgrad._core import ZERO, concrete as _plain
+from funcgrad._primitive import DIVISOR, NONZERO, POSITIVE, REAL, defop, export, primitive_of
 from funcgrad.numpy._util import unbroadcast as ub
 
 _EW = {"shapes": "elementwise"}
@@ -20,7 +19,7 @@ _EW = {"shapes": "elementwise"}
 def _elementwise(impl, *partials, **kw):
     """Declare an elementwise op of several arrays from its partial derivatives.
 
-    ``partials[i](g, ans, *args)`` is ``g`` times the derivative with respect to
+    ``partials[i](g, ans, *args, **kw)`` is ``g`` times the derivative with respect to
     argument i (``ZERO`` for none). The JVP contribution of argument i is exactly
     that, with ``g`` its tangent; the VJP is the same product with ``g`` the
     cotangent, summed back over the axes broadcasting added (``unbroadcast``).
@@ -29,7 +28,7 @@ def _elementwise(impl, *partials, **kw):
     def vjp_for(i, partial):
         if partial is ZERO:
             return ZERO
-        return lambda g, ans, *args: ub(partial(g, ans, *args), args[i])
+        return lambda g, ans, *args, **kw: ub(partial(g, ans, *args, **kw), args[i])
 
     vjps = tuple(vjp_for(i, p) for i, p in enumerate(partials))
     return defop(impl, vjp=vjps, jvp=partials, **kw)
@@ -198,3 +197,121 @@ def clip(a, a_min=None, a_max=None):
 
 
 export(clip, primitive_of(_clip))
+
+
+# --- more elementwise functions of two arrays -------------------------------------
+
+
+def _log_sum_partial(i, exp):
+    """logaddexp(2): d/dz = exp(z - ans) (base 2 for logaddexp2), 0 where both are -inf."""
+
+    def partial(g, ans, x, y):
+        z = (x, y)[i]
+        lost = np.isneginf(_plain(ans))  # both -inf: the result does not depend on them
+        if np.any(lost):
+            return fnp.where(lost, 0, g * exp(fnp.where(lost, 0, z) - fnp.where(lost, 1, ans)))
+        return g * exp(z - ans)
+
+    return partial
+
+
+logaddexp = _elementwise(
+    np.logaddexp,
+    _log_sum_partial(0, lambda v: fnp.exp(v)),
+    _log_sum_partial(1, lambda v: fnp.exp(v)),
+    check=_EW,
+)
+logaddexp2 = _elementwise(
+    np.logaddexp2,
+    _log_sum_partial(0, lambda v: fnp.exp2(v)),
+    _log_sum_partial(1, lambda v: fnp.exp2(v)),
+    check=_EW,
+)
+hypot = _elementwise(
+    np.hypot,
+    lambda g, ans, x, y: g * x / ans,
+    lambda g, ans, x, y: g * y / ans,
+    domain=NONZERO,
+    check=_EW,
+)
+
+
+def _float_pow_dx(g, ans, x, y, **kw):
+    # As power's rule, with float_power: the derivative is computed in double precision.
+    zero = _plain(y) == 0
+    if np.any(zero):
+        y = fnp.where(zero, 1, y)
+        return g * fnp.where(zero, 0, y * float_power(x, y - 1))
+    return g * (y * float_power(x, y - 1))
+
+
+def _float_pow_dy(g, ans, x, y, **kw):
+    return _pow_dy(g, ans, x, y)
+
+
+#: float_power always computes in (and returns) float64 or complex128, as numpy does;
+#: the table passes numpy's own ``dtype`` keyword to say so.
+_F64 = {"dtype": np.float64}
+float_power = _elementwise(
+    np.float_power,
+    _float_pow_dx,
+    _float_pow_dy,
+    domain=(POSITIVE, REAL),
+    check={
+        "cases": [
+            (((3,), (3,)), _F64),
+            (((2, 3), (3,)), _F64),
+            (((), (2, 2)), _F64),
+            (((2, 1), (1, 3)), _F64),
+        ]
+    },
+)
+
+
+def _nan_tie_weight(a, b, dtype, larger):
+    """fmax (larger) / fmin: 1 where a is taken, 0.5 where a and b tie, 0 where b is.
+
+    A number beats a NaN; where both are NaN the result is NaN whatever they are, and
+    neither receives a gradient.
+    """
+    a, b = _plain(a), _plain(b)
+    an, bn = np.isnan(a), np.isnan(b)
+    beats = (a > b) if larger else (a < b)
+    return (beats + (a == b) * 0.5 + (bn & ~an)).astype(dtype, copy=False)
+
+
+fmax = _elementwise(
+    np.fmax,
+    lambda g, ans, x, y: g * _nan_tie_weight(x, y, g.dtype, True),
+    lambda g, ans, x, y: g * _nan_tie_weight(y, x, g.dtype, True),
+    saves="args",
+    check=_EW,
+)
+fmin = _elementwise(
+    np.fmin,
+    lambda g, ans, x, y: g * _nan_tie_weight(x, y, g.dtype, False),
+    lambda g, ans, x, y: g * _nan_tie_weight(y, x, g.dtype, False),
+    saves="args",
+    check=_EW,
+)
+
+# mod(x, y) = x - floor(x / y) * y and fmod(x, y) = x - trunc(x / y) * y jump where
+# x / y is an integer; elsewhere d/dx = 1 and d/dy = -floor(x / y) (-trunc for fmod),
+# as JAX defines them (the integer is a constant: no second derivative).
+remainder = _elementwise(
+    np.remainder,
+    lambda g, ans, x, y: g,
+    lambda g, ans, x, y: g * -np.floor(_plain(x) / _plain(y)),
+    saves="args",
+    domain=(REAL, DIVISOR),
+    check=_EW,
+)
+mod = remainder  # numpy's alias
+fmod = _elementwise(
+    np.fmod,
+    lambda g, ans, x, y: g,
+    lambda g, ans, x, y: g * -np.trunc(_plain(x) / _plain(y)),
+    saves="args",
+    domain=(REAL, DIVISOR),
+    check=_EW,
+)

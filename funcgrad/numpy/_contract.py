@@ -1,11 +1,14 @@
-"""Contractions: matmul (1-D, 2-D, batched with broadcasting), dot, tensordot, outer."""
+"""Contractions: matmul (1-D, 2-D, batched with broadcasting), dot, tensordot, outer,
+inner, vdot, kron, cross (einsum has its own module)."""
 
 from __future__ import annotations
+
+from itertools import chain
 
 import numpy as np
 
 import funcgrad.numpy as fnp
-from funcgrad._core import ShapeDtype
+from funcgrad._core import ShapeDtype, concrete
 from funcgrad._primitive import defop, export, primitive_of
 from funcgrad.numpy._util import unbroadcast
 
@@ -157,3 +160,103 @@ outer = defop(
     saves="args",
     check={"cases": [(((3,), (2,)), {}), (((2, 2), (3,)), {}), (((), (2,)), {})]},
 )
+
+
+def _ndim(x) -> int:
+    return x.ndim if hasattr(x, "ndim") else np.ndim(x)
+
+
+def inner(a, b):
+    """Sum of products over the last axes (``numpy.inner``; a product for scalars).
+
+    Example:
+        >>> import numpy as np, funcgrad.numpy as fnp
+        >>> fnp.inner(np.ones((2, 3)), np.arange(3.0))
+        array([3., 3.])
+    """
+    an, bn = _ndim(a), _ndim(b)
+    if an == 0 or bn == 0:
+        return fnp.multiply(a, b)
+    return _tensordot(a, b, axes=((an - 1,), (bn - 1,)))
+
+
+export(inner, primitive_of(_tensordot))
+
+
+def vdot(a, b):
+    """Dot product of the flattened arrays (``numpy.vdot``; ``a`` is conjugated).
+
+    Example:
+        >>> import numpy as np, funcgrad as fg, funcgrad.numpy as fnp
+        >>> fg.grad(fnp.vdot)(np.ones((2, 2)), np.arange(4.0).reshape(2, 2))
+        array([[0., 1.],
+               [2., 3.]])
+    """
+    if np.iscomplexobj(concrete(a)):
+        a = fnp.conj(a)
+    return matmul(fnp.ravel(a), fnp.ravel(b))
+
+
+export(vdot, primitive_of(matmul))
+
+
+def kron(a, b):
+    """Kronecker product: blocks of ``b`` scaled by each element of ``a`` (``numpy.kron``).
+
+    Example:
+        >>> import numpy as np, funcgrad.numpy as fnp
+        >>> fnp.kron(np.array([1.0, 10.0]), np.array([1.0, 2.0, 3.0]))
+        array([ 1.,  2.,  3., 10., 20., 30.])
+    """
+    a_shape, b_shape = np.shape(concrete(a)), np.shape(concrete(b))
+    nd = max(len(a_shape), len(b_shape))
+    a_shape = (1,) * (nd - len(a_shape)) + a_shape
+    b_shape = (1,) * (nd - len(b_shape)) + b_shape
+    # a's axes interleaved with b's: (a0, 1, a1, 1, ...) * (1, b0, 1, b1, ...)
+    a = fnp.reshape(a, tuple(chain.from_iterable((n, 1) for n in a_shape)))
+    b = fnp.reshape(b, tuple(chain.from_iterable((1, n) for n in b_shape)))
+    return fnp.reshape(a * b, tuple(m * n for m, n in zip(a_shape, b_shape)))
+
+
+export(kron, primitive_of(fnp.multiply))
+
+
+def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """Cross product of 3-vectors (or 2-vectors) along an axis (``numpy.cross``).
+
+    Two 2-vectors give the scalar z-component; a 2-vector with a 3-vector is taken
+    with z = 0. ``axis`` sets ``axisa``, ``axisb`` and ``axisc`` at once.
+
+    Example:
+        >>> import numpy as np, funcgrad.numpy as fnp
+        >>> fnp.cross(np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0]))
+        array([0., 0., 1.])
+    """
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    a = fnp.moveaxis(a, axisa, -1)
+    b = fnp.moveaxis(b, axisb, -1)
+    na, nb = a.shape[-1], b.shape[-1]
+    if na not in (2, 3) or nb not in (2, 3):
+        raise ValueError(
+            "cross: incompatible dimensions for cross product (dimension must be 2 or 3); "
+            f"got {na} and {nb}"
+        )
+    a0, a1 = a[..., 0], a[..., 1]
+    b0, b1 = b[..., 0], b[..., 1]
+    z = a0 * b1 - a1 * b0
+    if na == 2 and nb == 2:
+        return z
+    if na == 3 and nb == 3:
+        a2, b2 = a[..., 2], b[..., 2]
+        x, y = a1 * b2 - a2 * b1, a2 * b0 - a0 * b2
+    elif na == 2:  # a2 = 0
+        b2 = b[..., 2]
+        x, y = a1 * b2, -(a0 * b2)
+    else:  # b2 = 0
+        a2 = a[..., 2]
+        x, y = -(a2 * b1), a2 * b0
+    return fnp.moveaxis(fnp.stack([x, y, z], axis=-1), -1, axisc)
+
+
+export(cross, primitive_of(fnp.multiply))

@@ -29,6 +29,30 @@ def _transpose_method(self, *axes):
     return fnp.transpose(self, tuple(axes) if axes else None)
 
 
+TOLIST_ON_TRACED = (
+    "tolist() of a traced value (traced by {trace}) would drop its gradient. Keep "
+    "computing with funcgrad.numpy functions; if you want the numbers without their "
+    "gradient (for logging), use funcgrad.stop_gradient(x) and convert that."
+)
+
+IN_PLACE_ON_TRACED = (
+    "{name}() sorts a numpy array in place; traced values cannot change. Use the "
+    "function, which returns a new array: y = funcgrad.numpy.{name}(x)."
+)
+
+
+def _tolist(self):
+    raise TypeError(TOLIST_ON_TRACED.format(trace=self._trace.name))
+
+
+def _in_place(name):
+    def method(self, *args, **kwargs):
+        raise TypeError(IN_PLACE_ON_TRACED.format(name=name))
+
+    method.__name__ = name
+    return method
+
+
 def install(fnp) -> None:
     """Attach operators and methods to Traced, and fill numpy's dispatch table."""
     binary = {
@@ -74,6 +98,14 @@ def install(fnp) -> None:
         "argmin": fnp.argmin,
         "any": fnp.any,
         "all": fnp.all,
+        "copy": fnp.copy,
+        "take": fnp.take,
+        "repeat": fnp.repeat,
+        "diagonal": fnp.diagonal,
+        "trace": fnp.trace,
+        "argsort": fnp.argsort,
+        "argpartition": fnp.argpartition,
+        "searchsorted": fnp.searchsorted,
     }
     for name, fn in methods.items():
         setattr(Traced, name, fn)
@@ -81,6 +113,10 @@ def install(fnp) -> None:
     Traced.transpose = _transpose_method
     Traced.T = property(lambda self: fnp.transpose(self))
     Traced.item = lambda self, *args: float(self)  # refuses, with the float() message
+    Traced.tolist = _tolist
+    Traced.sort = _in_place("sort")
+    Traced.partition = _in_place("partition")
+    Traced.at = property(fnp.at, doc="Functional updates: ``x.at[index].set(v)`` (see ``at``).")
 
     # numpy functions and ufuncs called on traced values land here.
     for public in fnp.__all__:

@@ -30,8 +30,16 @@ array_equal = defop(np.array_equal, nondiff=True)
 any = defop(np.any, nondiff=True)  # noqa: A001
 all = defop(np.all, nondiff=True)  # noqa: A001
 
-# Piecewise-constant functions: zero gradient almost everywhere.
+# Piecewise-constant functions: zero gradient almost everywhere (and none is defined at
+# the jumps), so they return constants, as in JAX.
 sign = defop(np.sign, nondiff=True)
+heaviside = defop(np.heaviside, nondiff=True)
+floor = defop(np.floor, nondiff=True)
+ceil = defop(np.ceil, nondiff=True)
+trunc = defop(np.trunc, nondiff=True)
+rint = defop(np.rint, nondiff=True)
+round = defop(np.round, nondiff=True)  # noqa: A001
+around = round
 
 # Index-valued functions.
 argmax = defop(np.argmax, nondiff=True)

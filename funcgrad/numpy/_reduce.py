@@ -1,12 +1,14 @@
-"""Reductions over axes: sum, mean, prod, max, min (axis None, int, negative, tuple)."""
+"""Reductions over axes: sum, mean, prod, max, min, ptp and their NaN-ignoring forms.
+
+Every reduction takes ``axis`` None, an int (negative too) or a tuple, and ``keepdims``.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
 import funcgrad.numpy as fnp
-from funcgrad._core import concrete
-from funcgrad._core import LINEAR
+from funcgrad._core import LINEAR, concrete
 from funcgrad._primitive import defop, export, primitive_of
 from funcgrad.numpy._util import expand_reduced, keepdims_shape, normalize_axes
 
@@ -106,18 +108,24 @@ def _prod_jvp(t, ans, x, axis=None, keepdims=False):
     return fnp.sum(t * _prod_others(x, axis), axis=axis, keepdims=keepdims)
 
 
-_prod = defop(
-    _prod_impl, name="prod", vjp=_prod_vjp, jvp=_prod_jvp, saves="args", check=_REDUCE
-)
+_prod = defop(_prod_impl, name="prod", vjp=_prod_vjp, jvp=_prod_jvp, saves="args", check=_REDUCE)
+
+
+def _share(xc, value, axis):
+    """1/k at each of the k elements of ``xc`` equal to ``value`` in a reduction, 0 elsewhere.
+
+    NaN equals nothing, so NaNs never receive a share (nanmax, nanmin); a slice where
+    nothing is chosen (all NaN) gives no share at all.
+    """
+    shape = xc.shape
+    chosen = xc == np.reshape(value, keepdims_shape(shape, axis))
+    count = np.sum(chosen, axis=normalize_axes(axis, len(shape)), keepdims=True)
+    return (chosen / np.maximum(count, 1)).astype(xc.dtype, copy=False)
 
 
 def _chooser_share(ans, x, axis):
     """max/min: 1/k at each of the k elements chosen in a reduction, 0 elsewhere."""
-    xc = concrete(x)
-    shape = xc.shape
-    chosen = xc == np.reshape(concrete(ans), keepdims_shape(shape, axis))
-    share = chosen / np.sum(chosen, axis=normalize_axes(axis, len(shape)), keepdims=True)
-    return share.astype(xc.dtype, copy=False)
+    return _share(concrete(x), concrete(ans), axis)
 
 
 def _chooser_vjp(g, ans, x, axis=None, keepdims=False):
@@ -146,12 +154,104 @@ _max = defop(_max_impl, name="max", vjp=_chooser_vjp, jvp=_chooser_jvp, check=_R
 _min = defop(_min_impl, name="min", vjp=_chooser_vjp, jvp=_chooser_jvp, check=_REDUCE)
 
 
-def _reduction(prim_fn, name, doc_example):
-    def reduction(a, axis=None, dtype=None, keepdims=False):
-        out = prim_fn(a, axis=axis, keepdims=keepdims)
-        if dtype is not None:
-            out = fnp.astype(out, dtype)
-        return out
+def _nan_impl(fn):
+    def impl(a, axis=None, keepdims=False):
+        return fn(a, axis=axis, keepdims=keepdims)
+
+    return impl
+
+
+_nanmax = defop(
+    _nan_impl(np.nanmax), name="nanmax", vjp=_chooser_vjp, jvp=_chooser_jvp, check=_REDUCE
+)
+_nanmin = defop(
+    _nan_impl(np.nanmin), name="nanmin", vjp=_chooser_vjp, jvp=_chooser_jvp, check=_REDUCE
+)
+
+
+def _present(x):
+    """Where ``x`` is not NaN (a constant mask)."""
+    return ~np.isnan(concrete(x))
+
+
+def _nansum_vjp(g, ans, x, axis=None, keepdims=False):
+    return fnp.where(_present(x), _sum_vjp(g, ans, x, axis, keepdims), 0)
+
+
+def _nansum_jvp(t, ans, x, axis=None, keepdims=False):
+    return fnp.sum(fnp.where(_present(x), t, 0), axis=axis, keepdims=keepdims)
+
+
+_nansum = defop(
+    _nan_impl(np.nansum),
+    name="nansum",
+    vjp=_nansum_vjp,
+    jvp=_nansum_jvp,
+    saves="args",
+    check=_REDUCE,
+)
+
+
+def _nanmean_weights(x, axis):
+    """1/n at each of the n non-NaN elements of a reduction, 0 at NaNs (x's dtype)."""
+    present = _present(x)
+    count = np.sum(present, axis=normalize_axes(axis, present.ndim), keepdims=True)
+    return (present / np.maximum(count, 1)).astype(concrete(x).dtype, copy=False)
+
+
+def _nanmean_vjp(g, ans, x, axis=None, keepdims=False):
+    return _sum_vjp(g, ans, x, axis, keepdims) * _nanmean_weights(x, axis)
+
+
+def _nanmean_jvp(t, ans, x, axis=None, keepdims=False):
+    # where(), not t * 0: a tangent at a NaN element must not reach the result.
+    w = _nanmean_weights(x, axis)
+    return fnp.sum(fnp.where(w != 0, t, 0) * w, axis=axis, keepdims=keepdims)
+
+
+_nanmean = defop(
+    _nan_impl(np.nanmean),
+    name="nanmean",
+    vjp=_nanmean_vjp,
+    jvp=_nanmean_jvp,
+    saves="args",
+    check=_REDUCE,
+)
+
+
+def _ptp_share(x, axis):
+    """ptp = max - min: +share at the maxima, -share at the minima (ties split evenly)."""
+    xc = concrete(x)
+    axes = normalize_axes(axis, xc.ndim)
+    hi = np.max(xc, axis=axes, keepdims=True)
+    lo = np.min(xc, axis=axes, keepdims=True)
+    return _share(xc, hi, axis) - _share(xc, lo, axis)
+
+
+def _ptp_vjp(g, ans, x, axis=None, keepdims=False):
+    return _sum_vjp(g, ans, x, axis, keepdims) * _ptp_share(x, axis)
+
+
+def _ptp_jvp(t, ans, x, axis=None, keepdims=False):
+    return fnp.sum(t * _ptp_share(x, axis), axis=axis, keepdims=keepdims)
+
+
+_ptp = defop(_nan_impl(np.ptp), name="ptp", vjp=_ptp_vjp, jvp=_ptp_jvp, saves="args", check=_REDUCE)
+
+
+def _reduction(prim_fn, name, doc_example, with_dtype=True):
+    if with_dtype:
+
+        def reduction(a, axis=None, dtype=None, keepdims=False):
+            out = prim_fn(a, axis=axis, keepdims=keepdims)
+            if dtype is not None:
+                out = fnp.astype(out, dtype)
+            return out
+
+    else:  # numpy's third parameter is ``out``, which funcgrad never takes
+
+        def reduction(a, axis=None, *, keepdims=False):
+            return prim_fn(a, axis=axis, keepdims=keepdims)
 
     reduction.__name__ = reduction.__qualname__ = name
     reduction.__doc__ = (
@@ -198,3 +298,41 @@ min = _reduction(
 )
 amax = max
 amin = min
+nansum = _reduction(
+    _nansum,
+    "nansum",
+    "        >>> import numpy as np, funcgrad as fg, funcgrad.numpy as fnp\n"
+    "        >>> fg.grad(fnp.nansum)(np.array([1.0, np.nan, 2.0]))\n"
+    "        array([1., 0., 1.])\n",
+)
+nanmean = _reduction(
+    _nanmean,
+    "nanmean",
+    "        >>> import numpy as np, funcgrad as fg, funcgrad.numpy as fnp\n"
+    "        >>> fg.grad(fnp.nanmean)(np.array([1.0, np.nan, 2.0]))\n"
+    "        array([0.5, 0. , 0.5])\n",
+)
+nanmax = _reduction(
+    _nanmax,
+    "nanmax",
+    "        >>> import numpy as np, funcgrad as fg, funcgrad.numpy as fnp\n"
+    "        >>> fg.grad(fnp.nanmax)(np.array([1.0, np.nan, 2.0]))\n"
+    "        array([0., 0., 1.])\n",
+    with_dtype=False,
+)
+nanmin = _reduction(
+    _nanmin,
+    "nanmin",
+    "        >>> import numpy as np, funcgrad as fg, funcgrad.numpy as fnp\n"
+    "        >>> fg.grad(fnp.nanmin)(np.array([1.0, np.nan, 2.0]))\n"
+    "        array([1., 0., 0.])\n",
+    with_dtype=False,
+)
+ptp = _reduction(
+    _ptp,
+    "ptp",
+    "        >>> import numpy as np, funcgrad as fg, funcgrad.numpy as fnp\n"
+    "        >>> fg.grad(fnp.ptp)(np.array([1.0, 4.0, 2.0]))\n"
+    "        array([-1., 1., 0.])\n",
+    with_dtype=False,
+)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from funcgrad._core import LINEAR, concrete
+from funcgrad._core import LINEAR, Traced, concrete
 from funcgrad._primitive import defop, export, primitive_of
 from funcgrad.numpy._util import unbroadcast
 
@@ -23,7 +23,13 @@ _reshape = defop(
     vjp=lambda g, ans, x, shape: _reshape(g, shape=x.shape),
     jvp=LINEAR,
     saves="shapes",
-    check={"cases": [(((2, 3),), {"shape": (3, 2)}), (((6,),), {"shape": (2, -1)}), (((),), {"shape": (1, 1)})]},
+    check={
+        "cases": [
+            (((2, 3),), {"shape": (3, 2)}),
+            (((6,),), {"shape": (2, -1)}),
+            (((),), {"shape": (1, 1)}),
+        ]
+    },
 )
 
 
@@ -74,7 +80,13 @@ _transpose = defop(
     vjp=_transpose_vjp,
     jvp=LINEAR,
     saves="shapes",
-    check={"cases": [(((2, 3),), {}), (((2, 3, 4),), {"axes": (1, 2, 0)}), (((2, 3, 4),), {"axes": (-1, 0, 1)})]},
+    check={
+        "cases": [
+            (((2, 3),), {}),
+            (((2, 3, 4),), {"axes": (1, 2, 0)}),
+            (((2, 3, 4),), {"axes": (-1, 0, 1)}),
+        ]
+    },
 )
 
 
@@ -102,7 +114,9 @@ _swapaxes = defop(
     vjp=lambda g, ans, x, axis1, axis2: _swapaxes(g, axis1=axis1, axis2=axis2),
     jvp=LINEAR,
     saves="shapes",
-    check={"cases": [(((2, 3),), {"axis1": 0, "axis2": 1}), (((2, 3, 4),), {"axis1": -1, "axis2": 0})]},
+    check={
+        "cases": [(((2, 3),), {"axis1": 0, "axis2": 1}), (((2, 3, 4),), {"axis1": -1, "axis2": 0})]
+    },
 )
 
 
@@ -175,7 +189,13 @@ _broadcast_to = defop(
     vjp=_broadcast_to_vjp,
     jvp=LINEAR,
     saves="shapes",
-    check={"cases": [(((3,),), {"shape": (2, 3)}), (((2, 1),), {"shape": (2, 4)}), (((),), {"shape": (3,)})]},
+    check={
+        "cases": [
+            (((3,),), {"shape": (2, 3)}),
+            (((2, 1),), {"shape": (2, 4)}),
+            (((),), {"shape": (3,)}),
+        ]
+    },
 )
 
 
@@ -314,3 +334,91 @@ def astype(x, dtype):
 
 
 export(astype, primitive_of(_astype))
+
+
+def copy(a, order="K"):
+    """A copy of ``a`` (``numpy.copy``); the gradient passes through unchanged.
+
+    Example:
+        >>> import numpy as np, funcgrad.numpy as fnp
+        >>> x = np.ones(2)
+        >>> fnp.copy(x) is x
+        False
+    """
+    if not isinstance(a, Traced):
+        return np.array(a, order=order, copy=True)
+    return _astype(a, dtype=a.dtype)
+
+
+export(copy, primitive_of(_astype))
+
+
+def _shape_of(a) -> tuple:
+    return a.shape if hasattr(a, "shape") else np.shape(a)
+
+
+def _axis_index(axis, ndim: int, name: str) -> int:
+    axis = int(axis)
+    if not -ndim <= axis < ndim:
+        raise np.exceptions.AxisError(axis, ndim, msg_prefix=name)
+    return axis % ndim
+
+
+def moveaxis(a, source, destination):
+    """Move axes of ``a`` to new positions; the others keep their order (``numpy.moveaxis``).
+
+    Example:
+        >>> import numpy as np, funcgrad.numpy as fnp
+        >>> fnp.moveaxis(np.ones((2, 3, 4)), 0, -1).shape
+        (3, 4, 2)
+    """
+    ndim = len(_shape_of(a))
+    source = (source,) if isinstance(source, (int, np.integer)) else tuple(source)
+    destination = (
+        (destination,) if isinstance(destination, (int, np.integer)) else tuple(destination)
+    )
+    source = [_axis_index(s, ndim, "source") for s in source]
+    destination = [_axis_index(d, ndim, "destination") for d in destination]
+    if len(source) != len(destination):
+        raise ValueError(
+            "moveaxis: `source` and `destination` must have the same number of elements; "
+            f"got {len(source)} and {len(destination)}"
+        )
+    if len(set(source)) != len(source) or len(set(destination)) != len(destination):
+        raise ValueError("moveaxis: repeated axis in `source` or `destination`")
+    order = [n for n in range(ndim) if n not in source]
+    for dest, src in sorted(zip(destination, source)):
+        order.insert(dest, src)
+    if order == list(range(ndim)):
+        return a if isinstance(a, Traced) else np.asarray(a)
+    return _transpose(a, axes=tuple(order))
+
+
+export(moveaxis, primitive_of(_transpose))
+
+
+def rollaxis(a, axis, start=0):
+    """Roll ``axis`` backwards until it lies before position ``start`` (``numpy.rollaxis``).
+
+    Example:
+        >>> import numpy as np, funcgrad.numpy as fnp
+        >>> fnp.rollaxis(np.ones((2, 3, 4)), 2).shape
+        (4, 2, 3)
+    """
+    ndim = len(_shape_of(a))
+    axis = _axis_index(axis, ndim, "rollaxis")
+    given = start
+    if start < 0:
+        start += ndim
+    if not 0 <= start < ndim + 1:
+        raise np.exceptions.AxisError(f"rollaxis: start must be in [{-ndim}, {ndim}]; got {given}")
+    if axis < start:
+        start -= 1
+    axes = [n for n in range(ndim) if n != axis]
+    axes.insert(start, axis)
+    if axes == list(range(ndim)):
+        return a if isinstance(a, Traced) else np.asarray(a)
+    return _transpose(a, axes=tuple(axes))
+
+
+export(rollaxis, primitive_of(_transpose))

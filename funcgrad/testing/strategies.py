@@ -44,6 +44,9 @@ DOMAINS = {
     _primitive.NONZERO: (-2.0, 2.0, 0.25),
     _primitive.UNIT: (-0.9, 0.9, None),
     _primitive.ABOVE_ONE: (1.25, 3.0, None),
+    _primitive.OPEN_UNIT: (0.05, 0.95, None),
+    # sqrt(3) is irrational, so no grid value is a rational multiple of a REAL grid value
+    _primitive.DIVISOR: (-3.0**0.5, 3.0**0.5, 0.3),
 }
 
 _GRID = 4096  # grid points per domain: spacing ~1e-3, far above any FD step
