@@ -11,6 +11,7 @@ recorded while the function runs, so Python control flow works, and transforms n
 """
 
 from funcgrad import numpy as numpy
+from funcgrad import scipy as scipy
 from funcgrad import tree as tree
 from funcgrad._core import UnexpectedTracerError as UnexpectedTracerError
 from funcgrad._custom import (
@@ -52,6 +53,7 @@ __all__ = [
     "jvp",
     "linearize",
     "numpy",
+    "scipy",
     "stop_gradient",
     "tree",
     "value_and_grad",

@@ -8,6 +8,7 @@ test it (input domain, shapes, parameters).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -67,6 +68,7 @@ class Primitive:
         "variadic",
         "multiple_results",
         "eager",
+        "module",
     )
 
     def __init__(
@@ -98,6 +100,7 @@ class Primitive:
         self.variadic = variadic
         self.multiple_results = multiple_results
         self.eager = eager
+        self.module = ""
         self.fn: Callable[..., Any] = impl
 
     @property
@@ -270,6 +273,8 @@ def defop(
         name, impl, vjp, jvp, nondiff, saves, domain, check, variadic, multiple_results
     )
     fn = _wrap(prim)
+    # The declaring file, for documentation (docs/ops_table.py groups ops by it).
+    prim.module = sys._getframe(1).f_globals.get("__name__", "")
     prim.fn = fn
     _REGISTRY[name] = prim
     _BY_FUNCTION[id(fn)] = prim

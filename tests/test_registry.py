@@ -15,6 +15,7 @@ import funcgrad.numpy as fnp
 from funcgrad.extend import ZERO, primitive_of, registry
 from funcgrad.testing import check_grads
 from funcgrad.testing import strategies as fst
+from funcgrad.testing._table import supports_complex
 
 DIFFERENTIABLE = sorted(n for n, p in registry().items() if not p.nondiff)
 
@@ -48,19 +49,39 @@ def test_float32_stays_float32(name, data):
     args, kwargs = data.draw(fst.op_inputs(prim, dtype=np.float32), label="args, kwargs")
     f, xs = _split(prim, args, kwargs)
     out, pullback = fg.vjp(f, *xs)
+    outs = out if isinstance(out, tuple) else (out,)  # ops with several results
     if "dtype" not in kwargs:
-        assert out.dtype == np.float32, f"{name} returned {out.dtype} for float32 inputs"
-    grads = pullback(fnp.ones_like(out))
+        for o in outs:  # complex64 is float32's complex counterpart (fft)
+            assert o.dtype in (np.float32, np.complex64), f"{name} returned {o.dtype}"
+    grads = pullback(tuple(map(fnp.ones_like, outs)) if outs is out else fnp.ones_like(out))
     for x, g in zip(xs, grads):
         assert g.dtype == np.float32 and g.shape == x.shape
 
 
+COMPLEX = sorted(n for n in DIFFERENTIABLE if supports_complex(registry()[n]))
+
+
+@pytest.mark.parametrize("name", COMPLEX)
+@given(data=st.data())
+def test_complex_gradients_orders_1_and_2(name, data):
+    prim = registry()[name]
+    args, kwargs = data.draw(fst.op_inputs(prim, dtype=np.complex128), label="args, kwargs")
+    f, xs = _split(prim, args, kwargs)
+    check_grads(f, xs, order=2)
+
+
+def test_complex_table_is_not_empty_and_excludes_orderings():
+    assert {"sin", "exp", "matmul", "sum", "getitem", "log"} <= set(COMPLEX)
+    assert not {"maximum", "minimum", "max", "min", "clip"} & set(COMPLEX)
+
+
 def test_every_export_is_registered():
     missing = []
-    for name in fnp.__all__:
-        obj = getattr(fnp, name)
-        if callable(obj) and not isinstance(obj, type) and primitive_of(obj) is None:
-            missing.append(name)
+    for prefix, module in (("", fnp), ("linalg.", fnp.linalg), ("fft.", fnp.fft)):
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if callable(obj) and not isinstance(obj, type) and primitive_of(obj) is None:
+                missing.append(prefix + name)
     assert not missing, f"funcgrad.numpy exports functions with no registry entry: {missing}"
 
 

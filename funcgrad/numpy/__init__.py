@@ -237,6 +237,7 @@ from funcgrad.numpy._complex import (
     imag as imag,
     real as real,
 )
+from funcgrad.numpy import linalg as linalg, fft as fft
 
 __all__ = [name for name in dir() if not name.startswith("_")]
 

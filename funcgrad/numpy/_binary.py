@@ -14,6 +14,7 @@ from funcgrad._primitive import DIVISOR, NONZERO, POSITIVE, REAL, defop, export,
 from funcgrad.numpy._util import unbroadcast as ub
 
 _EW = {"shapes": "elementwise"}
+_EW_ORDERED = {"shapes": "elementwise", "complex": False}  # defined through an ordering
 
 
 def _elementwise(impl, *partials, **kw):
@@ -101,14 +102,14 @@ maximum = _elementwise(
     lambda g, ans, x, y: g * _tie_weight(x, y, g.dtype),
     lambda g, ans, x, y: g * _tie_weight(y, x, g.dtype),
     saves="args",
-    check=_EW,
+    check=_EW_ORDERED,
 )
 minimum = _elementwise(
     np.minimum,
     lambda g, ans, x, y: g * _tie_weight(y, x, g.dtype),
     lambda g, ans, x, y: g * _tie_weight(x, y, g.dtype),
     saves="args",
-    check=_EW,
+    check=_EW_ORDERED,
 )
 
 _where = _elementwise(
@@ -176,7 +177,7 @@ _clip = _elementwise(
     _clip_partial(1),
     _clip_partial(2),
     saves="args",
-    check={"shapes": "elementwise"},
+    check=_EW_ORDERED,
 )
 
 
@@ -285,14 +286,14 @@ fmax = _elementwise(
     lambda g, ans, x, y: g * _nan_tie_weight(x, y, g.dtype, True),
     lambda g, ans, x, y: g * _nan_tie_weight(y, x, g.dtype, True),
     saves="args",
-    check=_EW,
+    check=_EW_ORDERED,
 )
 fmin = _elementwise(
     np.fmin,
     lambda g, ans, x, y: g * _nan_tie_weight(x, y, g.dtype, False),
     lambda g, ans, x, y: g * _nan_tie_weight(y, x, g.dtype, False),
     saves="args",
-    check=_EW,
+    check=_EW_ORDERED,
 )
 
 # mod(x, y) = x - floor(x / y) * y and fmod(x, y) = x - trunc(x / y) * y jump where

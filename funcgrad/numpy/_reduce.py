@@ -13,6 +13,7 @@ from funcgrad._primitive import defop, export, primitive_of
 from funcgrad.numpy._util import expand_reduced, keepdims_shape, normalize_axes
 
 _REDUCE = {"shapes": "reduce"}
+_ORDERED = {"shapes": "reduce", "complex": False}  # defined through an ordering
 
 
 def _is_float_array(a) -> bool:
@@ -150,8 +151,8 @@ def _min_impl(a, axis=None, keepdims=False):
     return np.min(a, axis=axis, keepdims=keepdims)
 
 
-_max = defop(_max_impl, name="max", vjp=_chooser_vjp, jvp=_chooser_jvp, check=_REDUCE)
-_min = defop(_min_impl, name="min", vjp=_chooser_vjp, jvp=_chooser_jvp, check=_REDUCE)
+_max = defop(_max_impl, name="max", vjp=_chooser_vjp, jvp=_chooser_jvp, check=_ORDERED)
+_min = defop(_min_impl, name="min", vjp=_chooser_vjp, jvp=_chooser_jvp, check=_ORDERED)
 
 
 def _nan_impl(fn):
@@ -162,10 +163,10 @@ def _nan_impl(fn):
 
 
 _nanmax = defop(
-    _nan_impl(np.nanmax), name="nanmax", vjp=_chooser_vjp, jvp=_chooser_jvp, check=_REDUCE
+    _nan_impl(np.nanmax), name="nanmax", vjp=_chooser_vjp, jvp=_chooser_jvp, check=_ORDERED
 )
 _nanmin = defop(
-    _nan_impl(np.nanmin), name="nanmin", vjp=_chooser_vjp, jvp=_chooser_jvp, check=_REDUCE
+    _nan_impl(np.nanmin), name="nanmin", vjp=_chooser_vjp, jvp=_chooser_jvp, check=_ORDERED
 )
 
 
@@ -236,7 +237,9 @@ def _ptp_jvp(t, ans, x, axis=None, keepdims=False):
     return fnp.sum(t * _ptp_share(x, axis), axis=axis, keepdims=keepdims)
 
 
-_ptp = defop(_nan_impl(np.ptp), name="ptp", vjp=_ptp_vjp, jvp=_ptp_jvp, saves="args", check=_REDUCE)
+_ptp = defop(
+    _nan_impl(np.ptp), name="ptp", vjp=_ptp_vjp, jvp=_ptp_jvp, saves="args", check=_ORDERED
+)
 
 
 def _reduction(prim_fn, name, doc_example, with_dtype=True):

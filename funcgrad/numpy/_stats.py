@@ -35,6 +35,20 @@ def _centered(x, axis):
     return x - fnp.mean(x, axis=axis, keepdims=True)
 
 
+def _centered_conj(x, axis):
+    """conj(x - mean), or x - mean for real x.
+
+    var and std of complex x are real, mean(|x - mean|^2): in JAX's convention their JVP
+    is Re(sum(conj(x - mean) t)) times a real factor, their VJP g conj(x - mean) times it.
+    """
+    c = _centered(x, axis)
+    return fnp.conjugate(c) if x.dtype.kind == "c" else c
+
+
+def _real_part(v):
+    return fnp.real(v) if v.dtype.kind == "c" else v
+
+
 def _out_refused(name, out):
     if out is not None:
         raise TypeError(f"{name}: funcgrad returns new arrays; out= is not supported")
@@ -63,12 +77,12 @@ def _var_scale(x, axis, ddof):
 
 def _var_vjp(g, ans, x, axis=None, ddof=0, keepdims=False):
     g = expand_reduced(g, x.shape, axis, keepdims)
-    return g * _centered(x, axis) * _var_scale(x, axis, ddof)
+    return g * _centered_conj(x, axis) * _var_scale(x, axis, ddof)
 
 
 def _var_jvp(t, ans, x, axis=None, ddof=0, keepdims=False):
-    dot = fnp.sum(t * _centered(x, axis), axis=axis, keepdims=keepdims)
-    return dot * _var_scale(x, axis, ddof)
+    dot = fnp.sum(t * _centered_conj(x, axis), axis=axis, keepdims=keepdims)
+    return _real_part(dot) * _var_scale(x, axis, ddof)
 
 
 _var = defop(_var_impl, name="var", vjp=_var_vjp, jvp=_var_jvp, saves="args", check=_MOMENTS)
@@ -113,7 +127,7 @@ def _std_factor(ans, x, axis, ddof, keepdims):
         inverse = fnp.where(zero, 0, 1 / s)
     else:
         inverse = 1 / s
-    return _centered(x, axis) * inverse * (1.0 / n if n > 0 else float("nan"))
+    return _centered_conj(x, axis) * inverse * (1.0 / n if n > 0 else float("nan"))
 
 
 def _std_vjp(g, ans, x, axis=None, ddof=0, keepdims=False):
@@ -123,7 +137,7 @@ def _std_vjp(g, ans, x, axis=None, ddof=0, keepdims=False):
 
 def _std_jvp(t, ans, x, axis=None, ddof=0, keepdims=False):
     factor = _std_factor(ans, x, axis, ddof, keepdims)
-    return fnp.sum(t * factor, axis=axis, keepdims=keepdims)
+    return _real_part(fnp.sum(t * factor, axis=axis, keepdims=keepdims))
 
 
 _std = defop(_std_impl, name="std", vjp=_std_vjp, jvp=_std_jvp, check=_MOMENTS)
@@ -291,7 +305,7 @@ _median = defop(
     vjp=_median_vjp,
     jvp=_median_jvp,
     saves="args",
-    check={"shapes": "reduce"},
+    check={"shapes": "reduce", "complex": False},  # defined through an ordering
 )
 
 

@@ -30,6 +30,14 @@ positive = defop(np.positive, vjp=lambda g, ans, x: g, jvp=LINEAR, saves="shapes
 
 
 def _abs_rule(g, ans, x):
+    if x.dtype.kind == "c":
+        # |z| is real. In JAX's convention its JVP is Re(conj(z) / |z| t) (the cast to the
+        # real output takes the real part) and its VJP g conj(z) / |z|; 0 at z == 0.
+        zero = concrete(x) == 0
+        if np.any(zero):
+            x = fnp.where(zero, 1, x)
+            return g * fnp.where(zero, 0, fnp.conjugate(x) / absolute(x))
+        return g * (fnp.conjugate(x) / absolute(x))
     return g * fnp.sign(x)
 
 

@@ -223,7 +223,7 @@ def _xlogy_impl(x, y):
 def _log_quiet(y):
     """fnp.log(y), with log(0) = -inf and log(negative) = nan computed without warnings."""
     yc = concrete(y)
-    bad = ~(yc > 0)
+    bad = (yc == 0) if np.iscomplexobj(yc) else ~(yc > 0)
     if not np.any(bad):
         return fnp.log(y)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -47,6 +47,9 @@ DOMAINS = {
     _primitive.OPEN_UNIT: (0.05, 0.95, None),
     # sqrt(3) is irrational, so no grid value is a rational multiple of a REAL grid value
     _primitive.DIVISOR: (-3.0**0.5, 3.0**0.5, 0.3),
+    # funcgrad.numpy.linalg's WELL_CONDITIONED: REAL values, then a diagonal added in
+    # the last two axes by op_inputs (see _well_conditioned)
+    "well_conditioned": (-2.0, 2.0, None),
 }
 
 _GRID = 4096  # grid points per domain: spacing ~1e-3, far above any FD step
@@ -68,10 +71,20 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 
 @st.composite
 def distinct_values(draw, n: int, domain: str = _primitive.REAL, dtype=np.float64) -> np.ndarray:
-    """``n`` distinct values from ``domain``'s grid (a 1-D read-only array)."""
+    """``n`` distinct values from ``domain``'s grid (a 1-D read-only array).
+
+    For a complex ``dtype`` the real parts come from the domain (distinct) and the
+    imaginary parts from a grid on [-0.5, 0.5], which keeps them off the branch cuts
+    of log, sqrt and arcsin for the domains those use.
+    """
     pts = _grid(domain)
     idx = draw(st.lists(st.integers(0, len(pts) - 1), min_size=n, max_size=n, unique=True))
-    return _readonly(pts[np.asarray(idx, dtype=np.int64)].astype(dtype))
+    values = pts[np.asarray(idx, dtype=np.int64)]
+    if np.issubdtype(dtype, np.complexfloating):
+        im = np.linspace(-0.5, 0.5, 1001)
+        k = draw(st.lists(st.integers(0, len(im) - 1), min_size=n, max_size=n))
+        values = values + 1j * im[np.asarray(k, dtype=np.int64)]
+    return _readonly(values.astype(dtype))
 
 
 def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1, max_side: int = 4):
@@ -178,4 +191,26 @@ def op_inputs(draw, fn_or_prim: Any, dtype=np.float64):
         cond = draw(hnp.arrays(bool, shapes_[0]))
         xs = draw(_joint(shapes_[1:], domains[1:], dtype))
         return [_readonly(cond)] + xs, kwargs
-    return draw(_joint(shapes_, domains, dtype)), kwargs
+    xs = draw(_joint(shapes_, domains, dtype))
+    return [_PREPARE[d](x) if d in _PREPARE else x for x, d in zip(xs, domains)], kwargs
+
+
+def _well_conditioned(x: np.ndarray) -> np.ndarray:
+    """Matrices (last two axes) made well conditioned: ``x`` plus the diagonal s, 2s, ...
+
+    With ``s = 3 (m + n)`` and entries of ``x`` in [-2, 2] (so ``|x|_2 <= m + n``), the
+    result has full rank, singular values (and eigenvalues of its symmetric part) at
+    least ``m + n`` apart, and a positive definite symmetric part: linalg rules are
+    all defined there.
+    """
+    if x.ndim < 2:
+        return x
+    m, n = x.shape[-2:]
+    k = min(m, n)
+    d = np.zeros((m, n))
+    d[np.arange(k), np.arange(k)] = 3.0 * (m + n) * np.arange(1, k + 1)
+    return _readonly(x + d.astype(x.dtype))
+
+
+#: Post-processing of drawn arguments, by domain name.
+_PREPARE = {"well_conditioned": _well_conditioned}
