@@ -9,6 +9,7 @@
 """
 
 from funcgrad._core import (
+    LINEAR as LINEAR,
     ZERO as ZERO,
     ShapeDtype as ShapeDtype,
     concrete as concrete,
@@ -16,7 +17,9 @@ from funcgrad._core import (
 )
 from funcgrad._primitive import (
     ABOVE_ONE as ABOVE_ONE,
+    DIVISOR as DIVISOR,
     NONZERO as NONZERO,
+    OPEN_UNIT as OPEN_UNIT,
     POSITIVE as POSITIVE,
     REAL as REAL,
     UNIT as UNIT,
@@ -29,7 +32,10 @@ from funcgrad.numpy._util import unbroadcast as unbroadcast
 
 __all__ = [
     "ABOVE_ONE",
+    "LINEAR",
+    "DIVISOR",
     "NONZERO",
+    "OPEN_UNIT",
     "POSITIVE",
     "Primitive",
     "REAL",

@@ -82,6 +82,13 @@ def install(fnp) -> None:
     Traced.__getitem__ = fnp.getitem
 
     methods = {
+        "var": fnp.var,
+        "std": fnp.std,
+        "cumsum": fnp.cumsum,
+        "cumprod": fnp.cumprod,
+        "round": fnp.round,
+        "conj": fnp.conj,
+        "conjugate": fnp.conj,
         "sum": fnp.sum,
         "mean": fnp.mean,
         "prod": fnp.prod,
@@ -112,6 +119,8 @@ def install(fnp) -> None:
     Traced.reshape = _reshape_method
     Traced.transpose = _transpose_method
     Traced.T = property(lambda self: fnp.transpose(self))
+    Traced.real = property(lambda self: fnp.real(self))
+    Traced.imag = property(lambda self: fnp.imag(self))
     Traced.item = lambda self, *args: float(self)  # refuses, with the float() message
     Traced.tolist = _tolist
     Traced.sort = _in_place("sort")
