@@ -10,7 +10,10 @@ recorded while the function runs, so Python control flow works, and transforms n
 0.8414709848078965
 """
 
+from funcgrad import data as data
+from funcgrad import io as io
 from funcgrad import numpy as numpy
+from funcgrad import random as random
 from funcgrad import scipy as scipy
 from funcgrad import tree as tree
 from funcgrad._core import UnexpectedTracerError as UnexpectedTracerError
@@ -45,14 +48,17 @@ __all__ = [
     "checkpoint",
     "custom_jvp",
     "custom_vjp",
+    "data",
     "grad",
     "hessian",
     "hvp",
+    "io",
     "jacfwd",
     "jacrev",
     "jvp",
     "linearize",
     "numpy",
+    "random",
     "scipy",
     "stop_gradient",
     "tree",

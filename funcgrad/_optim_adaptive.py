@@ -21,6 +21,7 @@ from funcgrad._optim_base import (
     _dtype,
     _frozen,
     _full_like,
+    _leafwise,
     _zeros_like,
 )
 
@@ -49,6 +50,7 @@ class ScaleByRssState(NamedTuple):
 
 
 _AMSGRAD_MAX = ("bias_corrected", "raw")
+_ADAM_NAMES = ("state.mu", "state.nu", "state.nu_max")
 
 
 def scale_by_adam(
@@ -101,40 +103,49 @@ def scale_by_adam(
         raise ValueError(f"{fn}: amsgrad_max must be one of {_AMSGRAD_MAX}, got {amsgrad_max!r}.")
 
     def init(params):
-        zeros = tree.map(_zeros_like, params)
         return ScaleByAdamState(
             count=_count(0),
-            mu=zeros,
+            mu=tree.map(_zeros_like, params),
             nu=tree.map(_zeros_like, params),
             nu_max=tree.map(_zeros_like, params) if amsgrad else None,
         )
 
     def update(updates, state, params=None):
         t = int(state.count) + 1
-        mu = tree.map(lambda g, m: _frozen((1 - b1) * g + b1 * m, _dtype(m)), updates, state.mu)
-        nu = tree.map(
-            lambda g, v: _frozen((1 - b2) * _abs_sq(g) + b2 * v, _dtype(v)), updates, state.nu
-        )
         c1 = 1.0 - b1**t if bias_correction else 1.0
         c2 = 1.0 - b2**t if bias_correction else 1.0
-        nu_max = None
+
+        def moments(g, m, v):
+            m = _frozen((1 - b1) * g + b1 * m, _dtype(m))
+            v = _frozen((1 - b2) * _abs_sq(g) + b2 * v, _dtype(v))
+            return m, v
+
+        def step(g, m, v_hat):
+            return _cast((m / c1) / (np.sqrt(v_hat + eps_root) + eps), g)
+
         if not amsgrad:
-            v_hat = tree.map(lambda v: v / c2, nu)
-        elif amsgrad_max == "bias_corrected":
-            nu_max = tree.map(
-                lambda v, vm: _frozen(np.maximum(vm, v / c2), _dtype(vm)), nu, state.nu_max
-            )
-            v_hat = nu_max
-        else:
-            nu_max = tree.map(
-                lambda v, vm: _frozen(np.maximum(vm, v), _dtype(vm)), nu, state.nu_max
-            )
-            v_hat = tree.map(lambda v: v / c2, nu_max)
-        out = tree.map(
-            lambda g, m, v: _cast((m / c1) / (np.sqrt(v + eps_root) + eps), g),
-            updates,
-            mu,
-            v_hat,
+
+            def leaf(g, m, v):
+                m, v = moments(g, m, v)
+                return step(g, m, v / c2), m, v
+
+            out, mu, nu = _leafwise(leaf, 3, updates, state.mu, state.nu, names=_ADAM_NAMES)
+            return out, ScaleByAdamState(count=_count(t), mu=mu, nu=nu, nu_max=None)
+
+        raw = amsgrad_max == "raw"
+
+        def leaf_ams(g, m, v, vmax):
+            m, v = moments(g, m, v)
+            if raw:  # PyTorch: the maximum of v, bias-corrected afterwards
+                vmax = _frozen(np.maximum(vmax, v), _dtype(vmax))
+                v_hat = vmax / c2
+            else:  # optax: the maximum of the bias-corrected v
+                vmax = _frozen(np.maximum(vmax, v / c2), _dtype(vmax))
+                v_hat = vmax
+            return step(g, m, v_hat), m, v, vmax
+
+        out, mu, nu, nu_max = _leafwise(
+            leaf_ams, 4, updates, state.mu, state.nu, state.nu_max, names=_ADAM_NAMES
         )
         return out, ScaleByAdamState(count=_count(t), mu=mu, nu=nu, nu_max=nu_max)
 
@@ -190,26 +201,35 @@ def scale_by_rms(
             mu=tree.map(_zeros_like, params) if centered else None,
         )
 
+    def scaled(g, var):
+        if eps_in_sqrt:
+            return _cast(g / np.sqrt(var + eps), g)
+        return _cast(g / (np.sqrt(var) + eps), g)
+
     def update(updates, state, params=None):
         t = int(state.count) + 1
         c = 1.0 - decay**t if bias_correction else 1.0
-        nu = tree.map(
-            lambda g, v: _frozen((1 - decay) * _abs_sq(g) + decay * v, _dtype(v)),
-            updates,
-            state.nu,
+
+        def second(g, v):
+            return _frozen((1 - decay) * _abs_sq(g) + decay * v, _dtype(v))
+
+        if not centered:
+
+            def leaf(g, v):
+                v = second(g, v)
+                return scaled(g, v / c), v
+
+            out, nu = _leafwise(leaf, 2, updates, state.nu, names=("state.nu",))
+            return out, ScaleByRmsState(count=_count(t), nu=nu, mu=None)
+
+        def leaf_centered(g, v, m):
+            v = second(g, v)
+            m = _frozen((1 - decay) * g + decay * m, _dtype(m))
+            return scaled(g, np.maximum(v / c - _abs_sq(m / c), 0.0)), v, m
+
+        out, nu, mu = _leafwise(
+            leaf_centered, 3, updates, state.nu, state.mu, names=("state.nu", "state.mu")
         )
-        if centered:
-            mu = tree.map(
-                lambda g, m: _frozen((1 - decay) * g + decay * m, _dtype(m)), updates, state.mu
-            )
-            var = tree.map(lambda v, m: np.maximum(v / c - _abs_sq(m / c), 0.0), nu, mu)
-        else:
-            mu = None
-            var = tree.map(lambda v: v / c, nu)
-        if eps_in_sqrt:
-            out = tree.map(lambda g, s: _cast(g / np.sqrt(s + eps), g), updates, var)
-        else:
-            out = tree.map(lambda g, s: _cast(g / (np.sqrt(s) + eps), g), updates, var)
         return out, ScaleByRmsState(count=_count(t), nu=nu, mu=mu)
 
     return GradientTransformation(init, update)
@@ -287,9 +307,13 @@ def scale_by_rss(
         return _cast(np.where(pos, g / np.where(pos, root, 1.0), 0.0), g)
 
     def update(updates, state, params=None):
-        sums = tree.map(
-            lambda g, s: _frozen(_abs_sq(g) + s, _dtype(s)), updates, state.sum_of_squares
+        def leaf(g, s):
+            s = _frozen(_abs_sq(g) + s, _dtype(s))
+            return scaled(g, s), s
+
+        out, sums = _leafwise(
+            leaf, 2, updates, state.sum_of_squares, names=("state.sum_of_squares",)
         )
-        return tree.map(scaled, updates, sums), ScaleByRssState(sums)
+        return out, ScaleByRssState(sums)
 
     return GradientTransformation(init, update)

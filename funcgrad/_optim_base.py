@@ -134,13 +134,16 @@ def apply_updates(params: Params, updates: Updates) -> Params:
     >>> new["w"], new["w"].flags.writeable
     (array([1.5, 0. ], dtype=float32), False)
     """
-    tree.assert_same_structure(params, updates, names=("params", "updates"))
-    pairs, treedef = tree.flatten_with_path(params)
+    p_leaves, treedef = tree.flatten(params)
+    u_leaves, u_def = tree.flatten(updates)
+    if u_def != treedef:
+        tree.assert_same_structure(params, updates, names=("params", "updates"))
     out = []
-    for (path, p), u in zip(pairs, tree.leaves(updates)):
+    for i, (p, u) in enumerate(zip(p_leaves, u_leaves)):
         p_arr = np.asarray(p)
         u_shape = np.shape(u)
         if u_shape != p_arr.shape:
+            path = tree.flatten_with_path(params)[0][i][0]
             raise ValueError(
                 f"apply_updates: at {tree.keystr(path) or 'the root'}: params has shape "
                 f"{p_arr.shape}, updates has shape {u_shape}; updates must match params leaf "
@@ -211,6 +214,30 @@ def _check(
             need = f"in [{low:g}, {high:g}{')' if high_open else ']'}"
         raise ValueError(f"{fn}: {name} must be {need}, got {value!r}.")
     return v
+
+
+def _leafwise(
+    fn: Callable[..., tuple], n_out: int, updates: Any, *others: Any, names: tuple[str, ...] = ()
+) -> tuple:
+    """Apply ``fn`` to matching leaves of ``updates`` and ``others``.
+
+    ``fn`` returns an ``n_out``-tuple per leaf; the result is ``n_out`` trees with
+    ``updates``' structure. One flatten per input and one unflatten per output. A
+    structure mismatch is a ValueError naming the key path and ``names[i]`` for
+    ``others[i]``.
+    """
+    leaves, treedef = tree.flatten(updates)
+    columns = [leaves]
+    for i, other in enumerate(others):
+        o_leaves, o_def = tree.flatten(other)
+        if o_def != treedef:
+            name = names[i] if i < len(names) else f"tree {i + 2}"
+            tree.assert_same_structure(updates, other, names=("updates", name))
+        columns.append(o_leaves)
+    results = [fn(*xs) for xs in zip(*columns)]
+    if not results:
+        return tuple(treedef.unflatten([]) for _ in range(n_out))
+    return tuple(treedef.unflatten(col) for col in zip(*results))
 
 
 def _need_params(fn: str, params: Any) -> None:

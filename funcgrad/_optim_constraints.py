@@ -14,6 +14,7 @@ from funcgrad._optim_base import (
     _abs_sq,
     _cast,
     _check,
+    _leafwise,
     _need_params,
 )
 
@@ -127,8 +128,10 @@ def add_decayed_weights(
         _need_params("add_decayed_weights", params)
         if wd == 0.0:
             return updates, state
-        tree.assert_same_structure(updates, params, names=("updates", "params"))
-        return tree.map(lambda g, p: _cast(g + wd * np.asarray(p), g), updates, params), state
+        (out,) = _leafwise(
+            lambda g, p: (_cast(g + wd * np.asarray(p), g),), 1, updates, params, names=("params",)
+        )
+        return out, state
 
     tx = GradientTransformation(init, update)
     return tx if mask is None else masked(tx, mask)

@@ -23,6 +23,7 @@ from funcgrad._optim_base import (
     _count,
     _dtype,
     _frozen,
+    _leafwise,
     _zeros_like,
 )
 
@@ -199,11 +200,11 @@ def trace(decay: float, nesterov: bool = False, dampening: float = 0.0) -> Gradi
             def step(g, b):
                 return decay * b + (1.0 - dampening) * g
 
-        new_trace = tree.map(lambda g, b: _frozen(step(g, b), _dtype(b)), updates, state.trace)
-        if nesterov:
-            out = tree.map(lambda g, b: _cast(g + decay * b, g), updates, new_trace)
-        else:
-            out = tree.map(lambda g, b: _cast(b, g), updates, new_trace)
+        def leaf(g, b):
+            b = _frozen(step(g, b), _dtype(b))
+            return _cast(g + decay * b if nesterov else b, g), b
+
+        out, new_trace = _leafwise(leaf, 2, updates, state.trace, names=("state.trace",))
         return out, TraceState(count=_count(n + 1), trace=new_trace)
 
     return GradientTransformation(init, update)

@@ -30,6 +30,7 @@ __all__ = [
     "ABOVE_ONE",
     "OPEN_UNIT",
     "DIVISOR",
+    "WELL_CONDITIONED",
 ]
 
 # --- input domains: names the gradient-check table understands ----------------------
@@ -42,6 +43,10 @@ OPEN_UNIT = "open_unit"  #: values strictly inside (0, 1), kept away from both e
 #: nonzero values on a grid incommensurate with REAL's, so that x / y is never near an
 #: integer (where mod, fmod and remainder jump)
 DIVISOR = "divisor"
+#: matrices drawn in [-2, 2] with the diagonal s, 2s, 3s, ... (s = 3 (m + n)) added in
+#: the last two axes: invertible (full rank), eigenvalues and singular values far
+#: apart, positive definite symmetric parts: every linalg rule is defined there.
+WELL_CONDITIONED = "well_conditioned"
 
 
 #: What a primitive's VJP rules need from the forward pass. "all" keeps inputs and

@@ -94,7 +94,10 @@ def save(path: PathOrFile, tree: Any) -> None:
     named, treedef = _named_leaves(tree, "save")
     arrays = {}
     for name, leaf in named:
-        arr = np.asarray(leaf)
+        try:
+            arr = np.asarray(leaf)
+        except TypeError as e:  # e.g. a traced value, which refuses to become an array
+            raise TypeError(f"save: the leaf at {_name(name)}: {e}") from None
         if arr.dtype.hasobject:
             raise TypeError(
                 f"save: the leaf at {_name(name)} ({_tree.describe(leaf)}) cannot be "

@@ -50,9 +50,9 @@ from funcgrad._random import (
     permutation as permutation,
     randint as randint,
     split as split,
-    truncated_normal as truncated_normal,
     uniform as uniform,
 )
+from funcgrad._random_truncated import truncated_normal as truncated_normal
 
 __all__ = [
     "Key",

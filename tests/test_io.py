@@ -194,6 +194,15 @@ def test_object_leaves_are_refused():
         io.save(_io.BytesIO(), [np.array([None, 1])])
 
 
+def test_saving_a_traced_value_names_its_path():
+    def loss(w):
+        io.save(_io.BytesIO(), {"w": w})
+        return w.sum()
+
+    with pytest.raises(TypeError, match=r"save: the leaf at \['w'\]: a traced value"):
+        funcgrad.grad(loss)(np.ones(2))
+
+
 def test_leaves_with_the_same_path_text_are_refused():
     class K:
         def __init__(self, i):

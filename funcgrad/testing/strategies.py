@@ -49,7 +49,7 @@ DOMAINS = {
     _primitive.DIVISOR: (-3.0**0.5, 3.0**0.5, 0.3),
     # funcgrad.numpy.linalg's WELL_CONDITIONED: REAL values, then a diagonal added in
     # the last two axes by op_inputs (see _well_conditioned)
-    "well_conditioned": (-2.0, 2.0, None),
+    _primitive.WELL_CONDITIONED: (-2.0, 2.0, None),
 }
 
 _GRID = 4096  # grid points per domain: spacing ~1e-3, far above any FD step
@@ -213,4 +213,4 @@ def _well_conditioned(x: np.ndarray) -> np.ndarray:
 
 
 #: Post-processing of drawn arguments, by domain name.
-_PREPARE = {"well_conditioned": _well_conditioned}
+_PREPARE = {_primitive.WELL_CONDITIONED: _well_conditioned}

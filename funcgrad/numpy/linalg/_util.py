@@ -11,14 +11,8 @@ import numpy as np
 
 import funcgrad.numpy as fnp
 from funcgrad._core import Traced, concrete
+from funcgrad._primitive import WELL_CONDITIONED as WELL_CONDITIONED
 from funcgrad.numpy._util import unbroadcast
-
-#: The gradient-check table's domain for matrix arguments: values drawn in [-2, 2],
-#: then the diagonal s, 2s, 3s, ... (s = 3 (m + n)) added in the last two axes (see
-#: ``funcgrad.testing.strategies``). The matrices are then invertible (or of full
-#: rank), their eigenvalues and singular values are far apart, and their symmetric
-#: parts are positive definite: every linalg rule is defined there.
-WELL_CONDITIONED = "well_conditioned"
 
 
 def any_traced(*xs) -> bool:
