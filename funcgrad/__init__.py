@@ -13,6 +13,7 @@ recorded while the function runs, so Python control flow works, and transforms n
 from funcgrad import data as data
 from funcgrad import io as io
 from funcgrad import numpy as numpy
+from funcgrad import optim as optim
 from funcgrad import random as random
 from funcgrad import scipy as scipy
 from funcgrad import tree as tree
@@ -58,6 +59,7 @@ __all__ = [
     "jvp",
     "linearize",
     "numpy",
+    "optim",
     "random",
     "scipy",
     "stop_gradient",

@@ -149,9 +149,7 @@ def apply_updates(params: Params, updates: Updates) -> Params:
                 f"{p_arr.shape}, updates has shape {u_shape}; updates must match params leaf "
                 "for leaf (were the gradients taken with respect to these params?)."
             )
-        new = np.asarray(p_arr + u).astype(p_arr.dtype, copy=False)
-        if new is p_arr:  # defensive: never hand back (or freeze) the caller's array
-            new = new.copy()
+        new = np.asarray(p_arr + u).astype(p_arr.dtype, copy=False)  # always a new array
         new.flags.writeable = False
         out.append(new)
     return treedef.unflatten(out)

@@ -34,16 +34,39 @@ ACTIVATIONS = {
     "sigmoid": (F.sigmoid, "sigmoid", {}),
     "tanh": (F.tanh, "tanh", {}),
     "softplus": (F.softplus, "softplus", {}),
-    "softplus_beta": (lambda x: F.softplus(x, 2.0, 3.0), "softplus", {"beta": 2.0, "threshold": 3.0}),
+    "softplus_beta": (
+        lambda x: F.softplus(x, 2.0, 3.0),
+        "softplus",
+        {"beta": 2.0, "threshold": 3.0},
+    ),
     "log_sigmoid": (F.log_sigmoid, "logsigmoid", {}),
     "softsign": (F.softsign, "softsign", {}),
-    "hard_tanh": (lambda x: F.hard_tanh(x, -0.5, 1.5), "hardtanh", {"min_val": -0.5, "max_val": 1.5}),
+    "hard_tanh": (
+        lambda x: F.hard_tanh(x, -0.5, 1.5),
+        "hardtanh",
+        {"min_val": -0.5, "max_val": 1.5},
+    ),
     "softmax": (lambda x: F.softmax(x, axis=1), "softmax", {"dim": 1}),
     "log_softmax": (lambda x: F.log_softmax(x, axis=0), "log_softmax", {"dim": 0}),
 }
 
-SMOOTH = ["elu", "celu", "selu", "gelu", "gelu_tanh", "silu", "sigmoid", "tanh", "softplus",
-          "log_sigmoid", "softsign", "softmax", "log_softmax", "leaky_relu", "relu"]
+SMOOTH = [
+    "elu",
+    "celu",
+    "selu",
+    "gelu",
+    "gelu_tanh",
+    "silu",
+    "sigmoid",
+    "tanh",
+    "softplus",
+    "log_sigmoid",
+    "softsign",
+    "softmax",
+    "log_softmax",
+    "leaky_relu",
+    "relu",
+]
 
 
 def _points():
@@ -89,7 +112,9 @@ def test_stable_values_in_the_tails():
     np.testing.assert_array_equal(fg.grad(lambda x: F.softplus(x).sum())(big), [0.0, 1.0])
     np.testing.assert_array_equal(fg.grad(lambda x: F.log_sigmoid(x).sum())(big), [1.0, 0.0])
     np.testing.assert_array_equal(F.log_softmax(np.array([1e4, 0.0])), [0.0, -1e4])
-    np.testing.assert_allclose(fg.grad(lambda x: F.log_softmax(x)[1])(np.array([1e4, 0.0])), [-1, 1])
+    np.testing.assert_allclose(
+        fg.grad(lambda x: F.log_softmax(x)[1])(np.array([1e4, 0.0])), [-1, 1]
+    )
 
 
 def test_kink_conventions_match_pytorch():
@@ -103,7 +128,7 @@ def test_activations_keep_float32():
     x = _points().astype(np.float32)
     for name, (f, _, _) in ACTIVATIONS.items():
         assert f(x).dtype == np.float32, name
-        assert fg.grad(lambda x: fnp.sum(f(x)))(x).dtype == np.float32, name
+        assert fg.grad(lambda x, f=f: fnp.sum(f(x)))(x).dtype == np.float32, name
 
 
 def test_gelu_rejects_unknown_approximation():
@@ -141,7 +166,11 @@ def test_patches_and_transpose_are_adjoint():
 CONV2D_CASES = [
     ((2, 3, 7, 6), (4, 3, 3, 2), {}),
     ((2, 3, 7, 6), (4, 3, 3, 3), {"stride": 2, "padding": 1}),
-    ((1, 4, 8, 7), (6, 2, 3, 3), {"stride": (2, 1), "padding": (1, 2), "dilation": (2, 1), "groups": 2}),
+    (
+        (1, 4, 8, 7),
+        (6, 2, 3, 3),
+        {"stride": (2, 1), "padding": (1, 2), "dilation": (2, 1), "groups": 2},
+    ),
     ((1, 2, 6, 6), (3, 2, 4, 4), {"padding": "same"}),
     ((1, 2, 6, 7), (2, 2, 2, 3), {"padding": "same", "dilation": 2}),
     ((2, 2, 5, 5), (2, 2, 3, 3), {"padding": "valid"}),
@@ -164,7 +193,9 @@ def test_conv2d_matches_torch(xs, ws, kw):
     np.testing.assert_allclose(y, ty.detach().numpy(), rtol=1e-10, atol=1e-10)
     g = rng.normal(size=y.shape)
     ty.backward(torch.tensor(g))
-    grads = fg.grad(lambda x, w, b: fnp.sum(F.conv2d(x, w, b, **kw) * g), argnums=(0, 1, 2))(x, w, b)
+    grads = fg.grad(lambda x, w, b: fnp.sum(F.conv2d(x, w, b, **kw) * g), argnums=(0, 1, 2))(
+        x, w, b
+    )
     for ours, t in zip(grads, (tx, tw, tb)):
         np.testing.assert_allclose(ours, t.grad.numpy(), rtol=1e-10, atol=1e-10)
 
@@ -198,7 +229,9 @@ def test_conv1d_matches_torch(xs, ws, kw):
     np.testing.assert_allclose(y, ty.detach().numpy(), rtol=1e-10, atol=1e-10)
     g = rng.normal(size=y.shape)
     ty.backward(torch.tensor(g))
-    grads = fg.grad(lambda x, w, b: fnp.sum(F.conv1d(x, w, b, **kw) * g), argnums=(0, 1, 2))(x, w, b)
+    grads = fg.grad(lambda x, w, b: fnp.sum(F.conv1d(x, w, b, **kw) * g), argnums=(0, 1, 2))(
+        x, w, b
+    )
     for ours, t in zip(grads, (tx, tw, tb)):
         np.testing.assert_allclose(ours, t.grad.numpy(), rtol=1e-10, atol=1e-10)
 
@@ -240,15 +273,23 @@ def _naive_conv2d(x, w, stride, pad, dilation):
     out = np.zeros((n, o, ho, wo))
     for i in range(ho):
         for j in range(wo):
-            win = x[:, :, i * stride : i * stride + dilation * (kh - 1) + 1 : dilation,
-                    j * stride : j * stride + dilation * (kw - 1) + 1 : dilation]
+            win = x[
+                :,
+                :,
+                i * stride : i * stride + dilation * (kh - 1) + 1 : dilation,
+                j * stride : j * stride + dilation * (kw - 1) + 1 : dilation,
+            ]
             out[:, :, i, j] = np.einsum("nchw,ochw->no", win, w)
     return out
 
 
 @given(
-    stride=st.integers(1, 3), pad=st.integers(0, 2), dilation=st.integers(1, 2),
-    k=st.integers(1, 3), size=st.integers(5, 8), seed=st.integers(0, 2**16),
+    stride=st.integers(1, 3),
+    pad=st.integers(0, 2),
+    dilation=st.integers(1, 2),
+    k=st.integers(1, 3),
+    size=st.integers(5, 8),
+    seed=st.integers(0, 2**16),
 )
 def test_conv2d_matches_a_naive_loop(stride, pad, dilation, k, size, seed):
     rng = np.random.default_rng(seed)
@@ -295,7 +336,9 @@ def test_max_pool2d_matches_torch(xs, kw):
     np.testing.assert_array_equal(y, ty.detach().numpy())
     g = rng.normal(size=y.shape)
     ty.backward(torch.tensor(g))
-    np.testing.assert_allclose(fg.grad(lambda x: fnp.sum(F.max_pool2d(x, **kw) * g))(x), tx.grad.numpy())
+    np.testing.assert_allclose(
+        fg.grad(lambda x: fnp.sum(F.max_pool2d(x, **kw) * g))(x), tx.grad.numpy()
+    )
 
 
 def test_max_pool2d_ties_route_to_the_first_max_like_torch():
@@ -319,8 +362,16 @@ AVGPOOL_CASES = [
     ((1, 2, 7, 5), {"kernel_size": 3, "stride": 2, "padding": 1, "count_include_pad": False}),
     ((1, 1, 7, 6), {"kernel_size": 2, "ceil_mode": True}),
     ((1, 1, 8, 8), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}),
-    ((1, 1, 8, 8), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True,
-                    "count_include_pad": False}),
+    (
+        (1, 1, 8, 8),
+        {
+            "kernel_size": 3,
+            "stride": 2,
+            "padding": 1,
+            "ceil_mode": True,
+            "count_include_pad": False,
+        },
+    ),
     ((1, 2, 6, 6), {"kernel_size": 3, "divisor_override": 5}),
     ((2, 5, 5), {"kernel_size": (2, 3), "stride": 1}),
 ]
@@ -347,8 +398,10 @@ def test_avg_pool2d_gradients():
     check_grads(lambda x: F.avg_pool2d(x, 3, 2, 1, count_include_pad=False), (x,), order=2)
 
 
-@pytest.mark.parametrize("xs, out", [((2, 3, 7, 5), (3, 4)), ((1, 2, 8, 8), 1),
-                                     ((1, 1, 5, 9), (None, 4)), ((2, 6, 4), (5, 2))])
+@pytest.mark.parametrize(
+    "xs, out",
+    [((2, 3, 7, 5), (3, 4)), ((1, 2, 8, 8), 1), ((1, 1, 5, 9), (None, 4)), ((2, 6, 4), (5, 2))],
+)
 def test_adaptive_avg_pool2d_matches_torch(xs, out):
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(11)
@@ -360,7 +413,8 @@ def test_adaptive_avg_pool2d_matches_torch(xs, out):
     g = rng.normal(size=y.shape)
     ty.backward(torch.tensor(g))
     np.testing.assert_allclose(
-        fg.grad(lambda x: fnp.sum(F.adaptive_avg_pool2d(x, out) * g))(x), tx.grad.numpy(),
+        fg.grad(lambda x: fnp.sum(F.adaptive_avg_pool2d(x, out) * g))(x),
+        tx.grad.numpy(),
         atol=1e-14,
     )
 
@@ -372,10 +426,19 @@ def test_adaptive_avg_pool2d_gradients():
 
 def test_pooling_keeps_float32():
     x = np.random.default_rng(13).normal(size=(1, 2, 6, 6)).astype(np.float32)
-    for f in (lambda x: F.max_pool2d(x, 2), lambda x: F.avg_pool2d(x, 3, 1, 1),
-              lambda x: F.adaptive_avg_pool2d(x, 4)):
+    for f in (
+        lambda x: F.max_pool2d(x, 2),
+        lambda x: F.avg_pool2d(x, 3, 1, 1),
+        lambda x: F.adaptive_avg_pool2d(x, 4),
+    ):
         assert f(x).dtype == np.float32
-        assert fg.grad(lambda x: fnp.sum(f(x)))(x).dtype == np.float32
+        assert fg.grad(lambda x, f=f: fnp.sum(f(x)))(x).dtype == np.float32
+
+
+def test_pooling_integer_inputs():
+    x = np.arange(16).reshape(1, 1, 4, 4)
+    np.testing.assert_array_equal(F.max_pool2d(x, 3, padding=1), [[[[5, 7], [13, 15]]]])
+    np.testing.assert_allclose(F.avg_pool2d(x, 2), [[[[2.5, 4.5], [10.5, 12.5]]]])
 
 
 def test_pooling_errors():

@@ -18,8 +18,7 @@ from hypothesis import given
 import funcgrad as fg
 import funcgrad.numpy as fnp
 from funcgrad import optim, tree
-from funcgrad.testing import assert_trees_allclose
-from funcgrad.testing import strategies as fst
+from funcgrad.testing import assert_trees_allclose, strategies as fst
 
 Pair = collections.namedtuple("Pair", ["w", "b"])
 
@@ -49,8 +48,7 @@ def minimise(loss, params, tx, steps):
 
 
 # PyTorch's optimizers as chains of funcgrad.optim blocks (the recipes of optim's docstring)
-def torch_sgd(lr, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False,
-              maximize=False):
+def torch_sgd(lr, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False, maximize=False):
     return optim.chain(
         optim.scale(-1.0 if maximize else 1.0),
         optim.add_decayed_weights(weight_decay),
@@ -59,8 +57,15 @@ def torch_sgd(lr, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False,
     )
 
 
-def torch_adam(lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False,
-               maximize=False, decoupled=False):
+def torch_adam(
+    lr,
+    betas=(0.9, 0.999),
+    eps=1e-8,
+    weight_decay=0.0,
+    amsgrad=False,
+    maximize=False,
+    decoupled=False,
+):
     adam = optim.scale_by_adam(*betas, eps, amsgrad=amsgrad, amsgrad_max="raw")
     decay = optim.add_decayed_weights(weight_decay)
     return optim.chain(
@@ -70,8 +75,9 @@ def torch_adam(lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False
     )
 
 
-def torch_rmsprop(lr, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False,
-                  maximize=False):
+def torch_rmsprop(
+    lr, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False, maximize=False
+):
     return optim.chain(
         optim.scale(-1.0 if maximize else 1.0),
         optim.add_decayed_weights(weight_decay),
@@ -81,8 +87,9 @@ def torch_rmsprop(lr, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, cent
     )
 
 
-def torch_adagrad(lr, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0,
-                  eps=1e-10, maximize=False):
+def torch_adagrad(
+    lr, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0, eps=1e-10, maximize=False
+):
     return optim.chain(
         optim.scale(-1.0 if maximize else 1.0),
         optim.add_decayed_weights(weight_decay),
@@ -96,26 +103,43 @@ def torch_adagrad(lr, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=
 OPTIMIZERS = {
     "sgd": (optim.sgd(0.2), 50, optim.sgd(1.9e-3), 5000),
     "sgd_momentum": (optim.sgd(0.05, 0.9), 300, optim.sgd(2e-3, 0.9), 1000),
-    "sgd_nesterov": (optim.sgd(0.05, 0.9, nesterov=True), 300,
-                     optim.sgd(1e-3, 0.9, nesterov=True), 1500),
+    "sgd_nesterov": (
+        optim.sgd(0.05, 0.9, nesterov=True),
+        300,
+        optim.sgd(1e-3, 0.9, nesterov=True),
+        1500,
+    ),
     "adam": (optim.adam(0.1), 300, optim.adam(1e-2), 1000),
     "adamw": (optim.adamw(0.1, weight_decay=1e-5), 300, optim.adamw(1e-2), 1000),
     "amsgrad": (optim.amsgrad(0.1), 300, optim.amsgrad(0.1), 1500),
     "rmsprop": (optim.rmsprop(0.01), 800, optim.rmsprop(3e-3), 3000),
-    "rmsprop_centered_momentum": (optim.rmsprop(0.003, centered=True, momentum=0.9), 400,
-                                  optim.rmsprop(1e-3, centered=True, momentum=0.9), 500),
+    "rmsprop_centered_momentum": (
+        optim.rmsprop(0.003, centered=True, momentum=0.9),
+        400,
+        optim.rmsprop(1e-3, centered=True, momentum=0.9),
+        500,
+    ),
     "adagrad": (optim.adagrad(1.0), 100, optim.adagrad(0.03), 3000),
     "adam_warmup_cosine": (
-        optim.adam(optim.warmup_cosine_decay_schedule(0.0, 0.1, 50, 400)), 400,
-        optim.adam(optim.warmup_cosine_decay_schedule(0.0, 0.05, 50, 1000)), 1000),
-    "sgd_exponential_decay": (optim.sgd(optim.exponential_decay(0.2, 50, 0.5)), 100,
-                              None, 0),
-    "torch_sgd_dampening": (torch_sgd(0.05, 0.9, dampening=0.5), 300,
-                            torch_sgd(2e-3, 0.9, dampening=0.3), 1500),
-    "torch_adam_amsgrad": (torch_adam(0.1, amsgrad=True), 300,
-                           torch_adam(0.1, amsgrad=True), 1500),
-    "torch_rmsprop": (torch_rmsprop(0.003, centered=True, momentum=0.9), 400,
-                      torch_rmsprop(1e-3, centered=True, momentum=0.9), 500),
+        optim.adam(optim.warmup_cosine_decay_schedule(0.0, 0.1, 50, 400)),
+        400,
+        optim.adam(optim.warmup_cosine_decay_schedule(0.0, 0.05, 50, 1000)),
+        1000,
+    ),
+    "sgd_exponential_decay": (optim.sgd(optim.exponential_decay(0.2, 50, 0.5)), 100, None, 0),
+    "torch_sgd_dampening": (
+        torch_sgd(0.05, 0.9, dampening=0.5),
+        300,
+        torch_sgd(2e-3, 0.9, dampening=0.3),
+        1500,
+    ),
+    "torch_adam_amsgrad": (torch_adam(0.1, amsgrad=True), 300, torch_adam(0.1, amsgrad=True), 1500),
+    "torch_rmsprop": (
+        torch_rmsprop(0.003, centered=True, momentum=0.9),
+        400,
+        torch_rmsprop(1e-3, centered=True, momentum=0.9),
+        500,
+    ),
     "torch_adagrad": (torch_adagrad(1.0, lr_decay=1e-3), 100, None, 0),
 }
 ROSENBROCK = [name for name, row in OPTIMIZERS.items() if row[2] is not None]
@@ -183,8 +207,9 @@ def by_hand_adam(lr, b1=0.9, b2=0.999, eps=1e-8, wd=0.0, decoupled=False, ams=No
     return out
 
 
-def by_hand_rmsprop(lr, decay, eps, eps_inside, centered=False, momentum=0.0, wd=0.0,
-                    lr_in_buffer=True):
+def by_hand_rmsprop(
+    lr, decay, eps, eps_inside, centered=False, momentum=0.0, wd=0.0, lr_in_buffer=True
+):
     """RMSprop; ``lr_in_buffer``: optax scales by lr before the momentum buffer."""
     p, s, mean, buf, out = P0, 0.0, 0.0, 0.0, []
     for g in (G1, G2):
@@ -249,8 +274,16 @@ FIRST_STEPS = {
     ),
     "torch_rmsprop_centered_momentum_wd": (
         torch_rmsprop(0.1, eps=0.1, weight_decay=0.1, momentum=0.9, centered=True),
-        by_hand_rmsprop(0.1, 0.99, 0.1, eps_inside=False, centered=True, momentum=0.9,
-                        wd=0.1, lr_in_buffer=False),
+        by_hand_rmsprop(
+            0.1,
+            0.99,
+            0.1,
+            eps_inside=False,
+            centered=True,
+            momentum=0.9,
+            wd=0.1,
+            lr_in_buffer=False,
+        ),
     ),
     "adagrad": (optim.adagrad(0.1), by_hand_adagrad(0.1, 0.1, 1e-7, eps_inside=True)),
     "torch_adagrad_lr_decay_wd": (
@@ -297,8 +330,7 @@ SCHEDULES = {
         lambda n: 2.0 * 0.5 ** (n / 10),
     ),
     "exponential_staircase_begin_end": (
-        optim.exponential_decay(2.0, 10, 0.5, staircase=True, transition_begin=5,
-                                end_value=0.3),
+        optim.exponential_decay(2.0, 10, 0.5, staircase=True, transition_begin=5, end_value=0.3),
         lambda n: max(2.0 * 0.5 ** math.floor(max(n - 5, 0) / 10), 0.3),
     ),
     "exponential_growth_capped": (
@@ -312,10 +344,10 @@ SCHEDULES = {
         lambda n: 2.0 * (0.9 * _cos(n, 100) ** 2 + 0.1),
     ),
     "warmup_cosine": (
-        optim.warmup_cosine_decay_schedule(0.1, 1.0, warmup_steps=20, decay_steps=120,
-                                           end_value=0.05),
-        lambda n: (0.1 + 0.9 * n / 20 if n < 20
-                   else 0.05 + (1.0 - 0.05) * _cos(n - 20, 100)),
+        optim.warmup_cosine_decay_schedule(
+            0.1, 1.0, warmup_steps=20, decay_steps=120, end_value=0.05
+        ),
+        lambda n: 0.1 + 0.9 * n / 20 if n < 20 else 0.05 + (1.0 - 0.05) * _cos(n - 20, 100),
     ),
     "warmup_cosine_no_warmup": (
         optim.warmup_cosine_decay_schedule(0.0, 1.0, 0, 100),
@@ -341,8 +373,9 @@ def test_schedule_values(name):
         assert isinstance(value, float), type(value)
         assert value == pytest.approx(formula(n), rel=1e-12, abs=1e-15), n
     # vectorised over an array of steps, as for plotting
-    np.testing.assert_allclose(schedule(np.array(STEPS)), [formula(n) for n in STEPS],
-                               rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        schedule(np.array(STEPS)), [formula(n) for n in STEPS], rtol=1e-12, atol=1e-15
+    )
 
 
 def test_schedule_drives_the_step_count_in_the_state():
@@ -363,3 +396,376 @@ def test_a_schedule_that_turns_negative_is_an_error_naming_the_step():
     _, state = tx.update(np.ones(1), state)
     with pytest.raises(ValueError, match="at step 2"):
         tx.update(np.ones(1), state)
+
+
+# ------------------------------------------------------------------------ apply_updates
+
+
+def test_apply_updates_returns_new_read_only_arrays_and_leaves_inputs_untouched():
+    params = {"w": np.array([1.0, 2.0]), "b": [np.array(0.5)]}
+    updates = {"w": np.array([0.5, -1.0]), "b": [np.array(1.0)]}
+    before = tree.map(np.copy, (params, updates))
+    new = optim.apply_updates(params, updates)
+    assert_trees_allclose(new, {"w": np.array([1.5, 1.0]), "b": [np.array(1.5)]})
+    assert_trees_allclose((params, updates), before, rtol=0)
+    for leaf in tree.leaves(new):
+        assert not leaf.flags.writeable
+    for leaf in tree.leaves((params, updates)):
+        assert leaf.flags.writeable  # the caller's arrays keep their flags
+    with pytest.raises(ValueError, match="read-only"):
+        new["w"] += 1.0
+
+
+def test_apply_updates_keeps_each_params_dtype():
+    params = {"f32": np.ones(2, np.float32), "f64": np.ones(2), "py": 1.0}
+    updates = {"f32": np.full(2, 0.5), "f64": np.full(2, 0.5, np.float32), "py": 0.5}
+    new = optim.apply_updates(params, updates)
+    assert new["f32"].dtype == np.float32
+    assert new["f64"].dtype == np.float64
+    assert new["py"].dtype == np.float64 and float(new["py"]) == 1.5
+
+
+def test_apply_updates_structure_mismatch_names_the_key_path():
+    params = {"layers": [{"w": np.ones(2)}, {"w": np.ones(2)}]}
+    updates = {"layers": [{"w": np.ones(2)}]}
+    with pytest.raises(ValueError, match=r"\['layers'\].*params.*updates"):
+        optim.apply_updates(params, updates)
+
+
+def test_apply_updates_shape_mismatch_names_the_key_path():
+    params = {"layers": [{"w": np.ones(2)}, {"bias": np.ones(10)}]}
+    updates = {"layers": [{"w": np.ones(2)}, {"bias": np.ones((1, 10))}]}
+    with pytest.raises(ValueError, match=r"\['layers'\]\[1\]\['bias'\].*\(10,\).*\(1, 10\)"):
+        optim.apply_updates(params, updates)
+
+
+@given(fst.pytrees())
+def test_apply_updates_on_any_pytree(params):
+    # hypothesis hands out read-only arrays: any write into an input would fail here
+    tx = optim.adam(0.1)
+    updates, _ = tx.update(params, tx.init(params), params)
+    new = optim.apply_updates(params, updates)
+    assert tree.structure(new) == tree.structure(params)
+    for p, n in zip(tree.leaves(params), tree.leaves(new)):
+        assert n.shape == p.shape and n.dtype == p.dtype and not n.flags.writeable
+
+
+# ------------------------------------------------------------ state, dtypes and pytrees
+
+ALL = {name: row[0] for name, row in OPTIMIZERS.items()}
+ALL.update({name: row[0] for name, row in FIRST_STEPS.items()})
+
+
+def _array_leaves(state):
+    return [x for x in tree.leaves(state) if isinstance(x, np.ndarray)]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_state_is_immutable_data(name):
+    tx = ALL[name]
+    params = {"w": np.array([0.5, -1.0]), "b": np.array(0.25)}
+    state0 = tx.init(params)
+    snapshot = tree.map(np.copy, state0)
+    state1 = state0
+    for g in (
+        {"w": np.array([1.0, 2.0]), "b": np.array(-1.0)},
+        {"w": np.array([-0.5, 1.0]), "b": np.array(2.0)},
+    ):
+        _, state1 = tx.update(g, state1, params)
+    assert_trees_allclose(state0, snapshot, rtol=0)  # the old state is unchanged
+    assert tree.structure(state1) == tree.structure(state0)
+    for s in (state0, state1):
+        assert isinstance(s, tuple)  # a chain's tuple of NamedTuples
+        for leaf in _array_leaves(s):
+            assert not leaf.flags.writeable
+    for part in state1:
+        assert hasattr(part, "_fields")  # NamedTuples: fields cannot be reassigned
+        for field in part._fields:
+            with pytest.raises(AttributeError):
+                setattr(part, field, None)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_float32_stays_float32(name):
+    tx = ALL[name]
+    params = {"w": np.array([0.5, -1.0], np.float32), "b": np.array(0.25, np.float32)}
+    grads = {"w": np.array([1.0, 2.0], np.float32), "b": np.array(-1.0, np.float32)}
+    state = tx.init(params)
+    for _ in range(2):
+        updates, state = tx.update(grads, state, params)
+        params = optim.apply_updates(params, updates)
+    for tree_ in (updates, params):
+        assert {np.asarray(x).dtype for x in tree.leaves(tree_)} == {np.dtype(np.float32)}
+    floats = {x.dtype for x in _array_leaves(state) if x.dtype.kind == "f"}
+    assert floats <= {np.dtype(np.float32)}
+
+
+def test_pytrees_of_every_kind():
+    attrs = pytest.importorskip("attrs")
+
+    @attrs.frozen(eq=False)
+    class Layer:
+        weight: np.ndarray
+        bias: np.ndarray
+
+    params = {
+        "pair": Pair(np.ones(2), np.zeros(1)),
+        "layers": [Layer(np.ones((2, 2)), np.zeros(2))],
+    }
+    tx = optim.chain(optim.clip_by_global_norm(1.0), optim.adamw(0.1))
+    state = tx.init(params)
+    grads = tree.map(lambda x: np.ones_like(x), params)
+    updates, state = tx.update(grads, state, params)
+    new = optim.apply_updates(params, updates)
+    assert isinstance(new["pair"], Pair) and isinstance(new["layers"][0], Layer)
+    assert tree.structure(new) == tree.structure(params)
+
+
+def test_state_structure_mismatch_names_the_key_path():
+    tx = optim.adam(0.1)
+    state = tx.init({"w": np.ones(2), "b": np.ones(1)})
+    with pytest.raises(ValueError, match=r"state\.mu"):
+        tx.update({"w": np.ones(2)}, state)
+
+
+# -------------------------------------------------------------- blocks: chain, clip, mask
+
+
+def test_chain_applies_left_to_right():
+    g = np.array([0.8, 3.0])
+    clip_then_scale = optim.chain(optim.clip(1.0), optim.scale(2.0))
+    scale_then_clip = optim.chain(optim.scale(2.0), optim.clip(1.0))
+    np.testing.assert_allclose(clip_then_scale.update(g, clip_then_scale.init(g))[0], [1.6, 2.0])
+    np.testing.assert_allclose(scale_then_clip.update(g, scale_then_clip.init(g))[0], [1.0, 1.0])
+    assert optim.chain().update(g, ())[0] is g
+
+
+def test_chain_state_is_the_tuple_of_inner_states():
+    tx = optim.chain(optim.trace(0.9), optim.scale_by_adam(), optim.scale(-1.0))
+    state = tx.init(np.zeros(2))
+    assert [type(s) for s in state] == [optim.TraceState, optim.ScaleByAdamState, optim.EmptyState]
+
+
+def test_clip_by_global_norm():
+    g = {"a": np.array([3.0, 0.0]), "b": [np.array(4.0)]}  # global norm 5
+    assert optim.global_norm(g) == 5.0
+    big = optim.clip_by_global_norm(1.0)
+    clipped, _ = big.update(g, big.init(g))
+    assert_trees_allclose(clipped, {"a": np.array([0.6, 0.0]), "b": [np.array(0.8)]})
+    assert optim.global_norm(clipped) == pytest.approx(1.0)
+    loose = optim.clip_by_global_norm(5.0)
+    assert_trees_allclose(loose.update(g, loose.init(g))[0], g, rtol=0)
+    torch_like = optim.clip_by_global_norm(1.0, eps=1e-6)  # torch's clip_grad_norm_
+    got = torch_like.update(g, torch_like.init(g))[0]
+    np.testing.assert_allclose(got["a"], g["a"] * (1.0 / (5.0 + 1e-6)), rtol=1e-15)
+    zero = {"a": np.zeros(2)}
+    assert_trees_allclose(big.update(zero, big.init(zero))[0], zero)
+
+
+def test_add_decayed_weights_with_a_mask():
+    params = {"w": np.array([2.0, 4.0]), "b": np.array([2.0]), "layers": [np.ones(1), np.ones(1)]}
+    zeros = tree.map(np.zeros_like, params)
+    expected = {"w": np.array([1.0, 2.0]), "b": np.array([0.0]), "layers": [np.zeros(1)] * 2}
+    masks = {
+        "tree": {"w": True, "b": False, "layers": [False, False]},
+        "prefix": {"w": True, "b": False, "layers": False},
+        "function": lambda p: {"w": True, "b": False, "layers": [False] * len(p["layers"])},
+    }
+    for mask in masks.values():
+        tx = optim.add_decayed_weights(0.5, mask=mask)
+        got, _ = tx.update(zeros, tx.init(params), params)
+        assert_trees_allclose(got, expected, rtol=0)
+    unmasked = optim.add_decayed_weights(0.5)
+    got, _ = unmasked.update(zeros, unmasked.init(params), params)
+    assert_trees_allclose(got, tree.map(lambda p: 0.5 * p, params))
+
+
+def test_masked_keeps_inner_state_for_the_masked_in_leaves_only():
+    params = {"w": np.ones(2), "b": np.ones(3)}
+    tx = optim.masked(optim.trace(0.5), {"w": True, "b": False})
+    state = tx.init(params)
+    assert [x.shape for x in state.inner_state.trace] == [(2,)]
+    g = {"w": np.ones(2), "b": np.ones(3)}
+    _, state = tx.update(g, state, params)
+    out, state = tx.update(g, state, params)
+    assert_trees_allclose(out, {"w": np.full(2, 1.5), "b": np.ones(3)})
+
+
+def test_adamw_mask_leaves_biases_undecayed():
+    params = {"w": np.array([1.0]), "b": np.array([1.0])}
+    tx = optim.adamw(0.1, weight_decay=0.5, mask={"w": True, "b": False})
+    updates, _ = tx.update({"w": np.zeros(1), "b": np.zeros(1)}, tx.init(params), params)
+    assert_trees_allclose(updates, {"w": np.array([-0.05]), "b": np.array([0.0])})
+
+
+def test_mask_errors():
+    params = {"w": np.ones(2), "b": np.ones(1)}
+    with pytest.raises(ValueError, match=r"mask.*\['b'\]"):
+        optim.masked(optim.scale(2.0), {"w": True, "b": [True, False]}).init(params)
+    with pytest.raises(TypeError, match="booleans"):
+        optim.masked(optim.scale(2.0), {"w": 1, "b": 0}).init(params)
+
+
+def test_update_without_params_where_they_are_needed():
+    tx = optim.adamw(0.1)
+    state = tx.init(np.ones(1))
+    with pytest.raises(ValueError, match="needs the current parameters"):
+        tx.update(np.ones(1), state)
+
+
+# ------------------------------------------------------------------- construction errors
+
+BAD = [
+    (lambda: optim.sgd(-0.1), ValueError, "learning_rate must be >= 0"),
+    (lambda: optim.adam(float("nan")), ValueError, "learning_rate must be >= 0"),
+    (lambda: optim.sgd("fast"), TypeError, "learning_rate must be a number"),
+    (lambda: optim.sgd(0.1, nesterov=True), ValueError, "needs a momentum"),
+    (lambda: optim.sgd(0.1, momentum=-0.9), ValueError, "decay must be >= 0"),
+    (lambda: optim.adam(1e-3, eps=-1e-8), ValueError, "eps must be >= 0"),
+    (lambda: optim.adam(1e-3, b1=1.0), ValueError, r"b1 must be in \[0, 1\)"),
+    (lambda: optim.adamw(1e-3, weight_decay=-1.0), ValueError, "weight_decay must be >= 0"),
+    (lambda: optim.rmsprop(1e-3, eps=-1.0), ValueError, "eps must be >= 0"),
+    (lambda: optim.rmsprop(1e-3, decay=1.5), ValueError, r"decay must be in \[0, 1\]"),
+    (lambda: optim.adagrad(1e-3, eps=-1.0), ValueError, "eps must be >= 0"),
+    (lambda: optim.adagrad(1e-3, initial_accumulator_value=-1.0), ValueError, ">= 0"),
+    (lambda: optim.scale_by_adam(amsgrad=True, amsgrad_max="max"), ValueError, "amsgrad_max"),
+    (lambda: optim.trace(0.9, nesterov=True, dampening=0.1), ValueError, "zero dampening"),
+    (lambda: optim.scale(float("inf")), ValueError, "finite"),
+    (lambda: optim.clip(-1.0), ValueError, "max_delta must be >= 0"),
+    (lambda: optim.clip_by_global_norm(-1.0), ValueError, "max_norm must be >= 0"),
+    (lambda: optim.chain(optim.scale(1.0), "adam"), TypeError, "argument 1"),
+    (lambda: optim.exponential_decay(1.0, 0, 0.5), ValueError, "transition_steps must be > 0"),
+    (lambda: optim.exponential_decay(1.0, 10, 0.0), ValueError, "decay_rate must be > 0"),
+    (lambda: optim.linear_schedule(1.0, 0.0, 0), ValueError, "transition_steps must be > 0"),
+    (lambda: optim.cosine_decay_schedule(1.0, 0), ValueError, "decay_steps must be > 0"),
+    (lambda: optim.warmup_cosine_decay_schedule(0.0, 1.0, 10, 10), ValueError, "warmup"),
+    (lambda: optim.piecewise_constant_schedule(1.0, {5: -0.1}), ValueError, "scale at step 5"),
+]
+
+
+@pytest.mark.parametrize("make, error, match", BAD, ids=[m for _, _, m in BAD])
+def test_bad_arguments_fail_at_construction(make, error, match):
+    with pytest.raises(error, match=match):
+        make()
+
+
+# ----------------------------------------------------------------- the architecture rule
+
+
+def test_optim_does_not_import_the_transforms():
+    root = pathlib.Path(optim.__file__).parent
+    files = [root / "optim.py", *sorted(root.glob("_optim*.py"))]
+    assert len(files) >= 5
+    forbidden = {
+        "funcgrad._transforms",
+        "funcgrad._core",
+        "funcgrad._reverse",
+        "funcgrad._tape",
+        "funcgrad._jacobian",
+        "funcgrad._forward",
+    }
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                mod = node.module or ""
+                names = [mod] + [f"{mod}.{a.name}" for a in node.names]
+            else:
+                continue
+            for name in names:
+                assert name not in forbidden, f"{path.name} imports {name}"
+                assert name not in {"funcgrad.grad", "funcgrad.value_and_grad", "funcgrad.vjp"}, (
+                    f"{path.name} imports {name}"
+                )
+
+
+def test_public_surface_is_documented():
+    for name in optim.__all__:
+        obj = getattr(optim, name)
+        if callable(obj) and getattr(obj, "__module__", "").startswith("funcgrad"):
+            assert obj.__doc__ and obj.__doc__.strip(), name
+            if not isinstance(obj, type):
+                assert ">>>" in obj.__doc__, f"{name} has no example"
+
+
+# ---------------------------------------------------- against PyTorch, when it is there
+
+# (torch.optim class name, keyword arguments, the same optimizer as a funcgrad chain)
+TORCH = [
+    ("SGD", dict(lr=0.1), torch_sgd(0.1)),
+    ("SGD", dict(lr=0.1, momentum=0.9), torch_sgd(0.1, 0.9)),
+    (
+        "SGD",
+        dict(lr=0.1, momentum=0.9, dampening=0.3, weight_decay=0.05),
+        torch_sgd(0.1, 0.9, dampening=0.3, weight_decay=0.05),
+    ),
+    (
+        "SGD",
+        dict(lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.05, maximize=True),
+        torch_sgd(0.1, 0.9, nesterov=True, weight_decay=0.05, maximize=True),
+    ),
+    ("SGD", dict(lr=0.1, momentum=0.9), optim.sgd(0.1, 0.9)),  # optax's sgd is the same
+    ("Adam", dict(lr=0.1), optim.adam(0.1)),  # and so is optax's adam
+    (
+        "Adam",
+        dict(lr=0.1, weight_decay=0.1, amsgrad=True),
+        torch_adam(0.1, weight_decay=0.1, amsgrad=True),
+    ),
+    (
+        "Adam",
+        dict(lr=0.1, betas=(0.8, 0.9), eps=1e-3, maximize=True),
+        torch_adam(0.1, (0.8, 0.9), eps=1e-3, maximize=True),
+    ),
+    ("AdamW", dict(lr=0.1, weight_decay=0.1), optim.adamw(0.1, weight_decay=0.1)),
+    (
+        "AdamW",
+        dict(lr=0.1, weight_decay=0.1, amsgrad=True),
+        torch_adam(0.1, weight_decay=0.1, amsgrad=True, decoupled=True),
+    ),
+    ("RMSprop", dict(lr=0.01), torch_rmsprop(0.01)),
+    (
+        "RMSprop",
+        dict(lr=0.01, alpha=0.9, eps=1e-3, weight_decay=0.1, momentum=0.9, centered=True),
+        torch_rmsprop(0.01, 0.9, 1e-3, weight_decay=0.1, momentum=0.9, centered=True),
+    ),
+    ("Adagrad", dict(lr=0.1), torch_adagrad(0.1)),
+    (
+        "Adagrad",
+        dict(lr=0.1, lr_decay=0.3, weight_decay=0.1, initial_accumulator_value=0.5, eps=1e-3),
+        torch_adagrad(0.1, 0.3, weight_decay=0.1, initial_accumulator_value=0.5, eps=1e-3),
+    ),
+]
+
+
+@pytest.mark.parametrize("cls, kwargs, tx", TORCH, ids=[f"{c}-{'-'.join(k)}" for c, k, _ in TORCH])
+def test_matches_torch_optim(cls, kwargs, tx):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(1)
+    p0 = {"w": rng.normal(size=(3, 2)), "b": rng.normal(size=2)}
+    grads = [tree.map(lambda x: rng.normal(size=x.shape), p0) for _ in range(6)]
+    ours, state = p0, tx.init(p0)
+    theirs = {k: torch.tensor(v, requires_grad=True) for k, v in p0.items()}
+    opt = getattr(torch.optim, cls)([theirs["b"], theirs["w"]], **kwargs)
+    for g in grads:
+        updates, state = tx.update(g, state, ours)
+        ours = optim.apply_updates(ours, updates)
+        for k, t in theirs.items():
+            t.grad = torch.tensor(g[k])
+        opt.step()
+        for k, t in theirs.items():
+            np.testing.assert_allclose(ours[k], t.detach().numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_clip_by_global_norm_with_eps_matches_torch_clip_grad_norm():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(2)
+    grads = {"w": rng.normal(size=(3, 2)), "b": rng.normal(size=2)}
+    tx = optim.clip_by_global_norm(0.5, eps=1e-6)
+    ours, _ = tx.update(grads, tx.init(grads))
+    tensors = {k: torch.tensor(v, requires_grad=True) for k, v in grads.items()}
+    for k, t in tensors.items():
+        t.grad = torch.tensor(grads[k])
+    torch.nn.utils.clip_grad_norm_(list(tensors.values()), max_norm=0.5)
+    for k, t in tensors.items():
+        np.testing.assert_allclose(ours[k], t.grad.numpy(), rtol=1e-12)

@@ -255,8 +255,21 @@ def one_hot(labels, num_classes: int | None = None, *, dtype=np.float64):
 ACTIVATIONS = {
     f.__name__: f
     for f in (
-        celu, elu, gelu, hard_tanh, identity, leaky_relu, log_sigmoid, relu, relu6, selu,
-        sigmoid, silu, softplus, softsign, tanh,
+        celu,
+        elu,
+        gelu,
+        hard_tanh,
+        identity,
+        leaky_relu,
+        log_sigmoid,
+        relu,
+        relu6,
+        selu,
+        sigmoid,
+        silu,
+        softplus,
+        softsign,
+        tanh,
     )
 }
 

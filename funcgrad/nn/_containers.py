@@ -46,8 +46,10 @@ and take the new one back:
 class Lambda:
     """A function of one array as a layer (the function is static, not a leaf).
 
-    Sequential wraps plain functions in it, so ``Sequential([Linear(...), F.relu])``
-    keeps every leaf an array.
+    Sequential wraps plain functions (and other callables that are not pytrees) in it,
+    so ``Sequential([Linear(...), F.relu])`` keeps every leaf an array. Keywords given
+    to the call are passed on, so a function taking ``key``/``training`` (``F.dropout``)
+    receives them in a Sequential.
 
     Example:
         >>> import numpy as np
@@ -63,8 +65,8 @@ class Lambda:
             raise TypeError(f"Lambda: expected a callable; got {type(fn).__name__}")
         self.__attrs_init__(fn)
 
-    def __call__(self, x):
-        return self.fn(x)
+    def __call__(self, x, **kwargs):
+        return self.fn(x, **kwargs)
 
 
 @layer
@@ -97,23 +99,30 @@ class Flatten:
         return fnp.reshape(x, shape[:start] + (merged,) + shape[end + 1 :])
 
 
-_CALL_PARAMS: dict[type, frozenset] = {}
+_CALL_PARAMS: dict[Any, frozenset] = {}
+
+
+def _keywords(fn) -> frozenset:
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):  # builtins and ufuncs without a signature
+        return frozenset()
+    return frozenset(
+        n
+        for n in ("key", "training")
+        if n in params and params[n].kind is not inspect.Parameter.POSITIONAL_ONLY
+    )
 
 
 def _call_params(obj) -> frozenset:
-    """The keyword parameters ``key``/``training`` that ``obj.__call__`` accepts."""
-    cls = type(obj)
-    found = _CALL_PARAMS.get(cls)
+    """The keyword parameters ``key``/``training`` that calling ``obj`` accepts."""
+    target = obj.fn if isinstance(obj, Lambda) else type(obj).__call__
+    try:
+        found = _CALL_PARAMS.get(target)
+    except TypeError:  # an unhashable callable
+        return _keywords(target)
     if found is None:
-        try:
-            params = inspect.signature(cls.__call__).parameters
-        except (TypeError, ValueError):  # builtins without a signature
-            params = {}
-        accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
-        found = frozenset(
-            n for n in ("key", "training") if n in params or accepts_any
-        )
-        _CALL_PARAMS[cls] = found
+        found = _CALL_PARAMS[target] = _keywords(target)
     return found
 
 

@@ -3,8 +3,8 @@
 Layout as PyTorch: inputs NCHW (or NCL), weights OIHW (or OIL), cross-correlation (no
 kernel flip). The input is padded (``funcgrad.numpy.pad``), cut into windows by the
 ``patches`` primitive (one strided copy: im2col, laid out ``(C kh kw, N Ho Wo)``), and
-contracted with the weight by one BLAS ``matmul`` per group. Every piece is differentiable in both modes to any
-order, in the input, the weight and the bias.
+contracted with the weight by one BLAS ``matmul`` per group. Every piece is
+differentiable in both modes to any order, in the input, the weight and the bias.
 """
 
 from __future__ import annotations
@@ -49,13 +49,15 @@ def _conv2d(x, weight, bias, stride, pads, dilation, groups, padding_mode, who):
     o, cg, kh, kw = np.shape(weight)
     if c != cg * groups or o % groups:
         if o % groups:
-            raise ValueError(
-                f"{who}: out_channels ({o}) must be divisible by groups ({groups})"
-            )
+            raise ValueError(f"{who}: out_channels ({o}) must be divisible by groups ({groups})")
         raise ValueError(
             CHANNELS_MISMATCH.format(
-                who=who, groups=groups, wshape=list(np.shape(weight)), xshape=list(np.shape(x)),
-                expected=cg * groups, got=c,
+                who=who,
+                groups=groups,
+                wshape=list(np.shape(weight)),
+                xshape=list(np.shape(x)),
+                expected=cg * groups,
+                got=c,
             )
         )
     xp = _pad_input(x, pads, padding_mode, who)
@@ -139,8 +141,10 @@ def _one(v, name):
 def _padding_1d(padding):
     if isinstance(padding, str):
         return padding
-    if isinstance(padding, (tuple, list)) and len(padding) == 1 and isinstance(
-        padding[0], (tuple, list)
+    if (
+        isinstance(padding, (tuple, list))
+        and len(padding) == 1
+        and isinstance(padding[0], (tuple, list))
     ):
         return ((0, 0), tuple(padding[0]))  # ((left, right),)
     p = _one(padding, "conv1d: padding")
@@ -260,14 +264,28 @@ class Conv2d:
             key, out_channels, in_channels, kernel, groups, use_bias, dtype, "Conv2d"
         )
         self.__attrs_init__(
-            weight, bias, in_channels, out_channels, kernel, stride, pads, dilation, groups,
+            weight,
+            bias,
+            in_channels,
+            out_channels,
+            kernel,
+            stride,
+            pads,
+            dilation,
+            groups,
             padding_mode,
         )
 
     def __call__(self, x):
         """Apply the layer to ``x`` of shape ``(N, C, H, W)`` or ``(C, H, W)``."""
         return conv2d(
-            x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups,
+            x,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            self.dilation,
+            self.groups,
             padding_mode=self.padding_mode,
         )
 
@@ -320,13 +338,27 @@ class Conv1d:
             key, out_channels, in_channels, (k,), groups, use_bias, dtype, "Conv1d"
         )
         self.__attrs_init__(
-            weight, bias, in_channels, out_channels, k, stride, (pads[1],), dilation, groups,
+            weight,
+            bias,
+            in_channels,
+            out_channels,
+            k,
+            stride,
+            (pads[1],),
+            dilation,
+            groups,
             padding_mode,
         )
 
     def __call__(self, x):
         """Apply the layer to ``x`` of shape ``(N, C, L)`` or ``(C, L)``."""
         return conv1d(
-            x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups,
+            x,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            self.dilation,
+            self.groups,
             padding_mode=self.padding_mode,
         )

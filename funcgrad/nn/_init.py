@@ -62,8 +62,8 @@ def normal(key, shape: Sequence[int] | int, *, mean=0.0, std=1.0, dtype=np.float
     Example:
         >>> from funcgrad import random
         >>> from funcgrad.nn import init
-        >>> init.normal(random.key(0), (1000,), std=2.0).std().round(0)
-        np.float64(2.0)
+        >>> round(float(init.normal(random.key(0), (1000,), std=2.0).std()))
+        2
     """
     out = np.asarray(random.normal(key, _shape(shape), dtype=dtype), dtype=dtype)
     return _readonly((out * std + mean).astype(dtype, copy=False))

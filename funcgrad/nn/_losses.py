@@ -288,9 +288,7 @@ def _cross_entropy_probs(logp, target, weight, reduction, label_smoothing, cax):
 
 def _same_size(input, target, message):
     if np.shape(input) != np.shape(target):
-        raise ValueError(
-            message.format(target=list(np.shape(target)), input=list(np.shape(input)))
-        )
+        raise ValueError(message.format(target=list(np.shape(target)), input=list(np.shape(input))))
 
 
 def _clamped_log(p):
@@ -318,7 +316,8 @@ def binary_cross_entropy(input, target, weight=None, reduction: str = "mean"):
     """
     _check_reduction(reduction)
     _same_size(
-        input, target,
+        input,
+        target,
         "Using a target size ({target}) that is different to the input size ({input}) is "
         "deprecated. Please ensure they have the same size.",
     )

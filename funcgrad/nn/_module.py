@@ -50,9 +50,7 @@ def _frozen_setattr(self, name, value):
 
 
 def _frozen_delattr(self, name):
-    raise FrozenLayerError(
-        FROZEN_LAYER.format(cls=type(self).__name__, name=name, verb="deleted")
-    )
+    raise FrozenLayerError(FROZEN_LAYER.format(cls=type(self).__name__, name=name, verb="deleted"))
 
 
 def _brief(v: Any) -> str:
@@ -70,9 +68,11 @@ def _brief(v: Any) -> str:
 def layer_repr(self) -> str:
     """``Linear(weight=float64[4, 3], bias=float64[4], in_features=3, out_features=4)``."""
     fields = attrs.fields(type(self))
-    return f"{type(self).__name__}(" + ", ".join(
-        f"{f.name}={_brief(getattr(self, f.name))}" for f in fields
-    ) + ")"
+    return (
+        f"{type(self).__name__}("
+        + ", ".join(f"{f.name}={_brief(getattr(self, f.name))}" for f in fields)
+        + ")"
+    )
 
 
 def layer(cls: type[T]) -> type[T]:

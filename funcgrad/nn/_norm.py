@@ -245,7 +245,12 @@ class BatchNorm:
         weight = ones((num_features,), dtype) if affine else None
         bias = zeros((num_features,), dtype) if affine else None
         self.__attrs_init__(
-            weight, bias, int(num_features), float(eps), momentum, bool(track_running_stats),
+            weight,
+            bias,
+            int(num_features),
+            float(eps),
+            momentum,
+            bool(track_running_stats),
             np.dtype(dtype),
         )
 
@@ -264,7 +269,12 @@ class BatchNorm:
         if state is None and self.track_running_stats:
             raise TypeError(BATCHNORM_NEEDS_STATE)
         return batch_norm(
-            x, state, self.weight, self.bias, training=training, momentum=self.momentum,
+            x,
+            state,
+            self.weight,
+            self.bias,
+            training=training,
+            momentum=self.momentum,
             eps=self.eps,
         )
 

@@ -102,7 +102,9 @@ def max_pool2d(
     xb, nd, kernel, stride, _, dilation, pads, outs = _setup(
         x, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d"
     )
-    cols = _windows(xb, pads, kernel, stride, dilation, outs, -np.inf)
+    dtype = np.result_type(concrete(xb))
+    lowest = -np.inf if dtype.kind == "f" else np.iinfo(dtype).min if dtype.kind in "iu" else 0
+    cols = _windows(xb, pads, kernel, stride, dilation, outs, lowest)
     values = concrete(cols)  # (C, kh kw, N, Ho, Wo)
     first = np.argmax(values, axis=1)[:, None]
     mask = np.arange(values.shape[1])[None, :, None, None, None] == first
@@ -151,6 +153,8 @@ def avg_pool2d(
     xb, nd, kernel, stride, pad, _, pads, outs = _setup(
         x, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d"
     )
+    if np.result_type(concrete(xb)).kind not in "fc":  # integers average to float64
+        xb = fnp.astype(xb, np.float64)
     cols = _windows(xb, pads, kernel, stride, (1, 1), outs, 0.0)
     total = fnp.transpose(fnp.sum(cols, axis=1), (1, 0, 2, 3))
     if divisor_override is not None:
@@ -224,8 +228,11 @@ class MaxPool2d:
         kernel = positive_pair(kernel_size, "MaxPool2d: kernel_size")
         stride = kernel if stride is None else positive_pair(stride, "MaxPool2d: stride")
         self.__attrs_init__(
-            kernel, stride, pair(padding, "MaxPool2d: padding"),
-            positive_pair(dilation, "MaxPool2d: dilation"), bool(ceil_mode),
+            kernel,
+            stride,
+            pair(padding, "MaxPool2d: padding"),
+            positive_pair(dilation, "MaxPool2d: dilation"),
+            bool(ceil_mode),
         )
 
     def __call__(self, x):
@@ -265,14 +272,23 @@ class AvgPool2d:
         kernel = positive_pair(kernel_size, "AvgPool2d: kernel_size")
         stride = kernel if stride is None else positive_pair(stride, "AvgPool2d: stride")
         self.__attrs_init__(
-            kernel, stride, pair(padding, "AvgPool2d: padding"), bool(ceil_mode),
-            bool(count_include_pad), divisor_override,
+            kernel,
+            stride,
+            pair(padding, "AvgPool2d: padding"),
+            bool(ceil_mode),
+            bool(count_include_pad),
+            divisor_override,
         )
 
     def __call__(self, x):
         return avg_pool2d(
-            x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-            self.count_include_pad, self.divisor_override,
+            x,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.ceil_mode,
+            self.count_include_pad,
+            self.divisor_override,
         )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from funcgrad._primitive import LINEAR, defop
+from funcgrad.extend import LINEAR, defop
 
 __all__ = ["patches", "patches_transpose", "pair", "conv_padding", "out_size"]
 
@@ -116,8 +116,10 @@ def pair(v, name: str, what: str = "a positive int or a pair of them") -> tuple[
     """``3 -> (3, 3)``; ``(2, 3) -> (2, 3)``; anything else is a clear error."""
     if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
         return (int(v), int(v))
-    if isinstance(v, (tuple, list)) and len(v) == 2 and all(
-        isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in v
+    if (
+        isinstance(v, (tuple, list))
+        and len(v) == 2
+        and all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in v)
     ):
         return (int(v[0]), int(v[1]))
     raise TypeError(f"{name} must be {what}; got {v!r}")
@@ -151,8 +153,10 @@ def conv_padding(padding, kernel, dilation, stride, who: str):
                 out.append((total // 2, total - total // 2))
             return tuple(out)
         raise ValueError(f"{who}: padding must be 'same' or 'valid' as a string; got {padding!r}")
-    if isinstance(padding, (tuple, list)) and len(padding) == 2 and all(
-        isinstance(p, (tuple, list)) for p in padding
+    if (
+        isinstance(padding, (tuple, list))
+        and len(padding) == 2
+        and all(isinstance(p, (tuple, list)) for p in padding)
     ):
         pads = tuple(pair(p, f"{who}: padding", "a pair of ints") for p in padding)
     else:
