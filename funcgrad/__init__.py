@@ -12,6 +12,7 @@ recorded while the function runs, so Python control flow works, and transforms n
 
 from funcgrad import data as data
 from funcgrad import io as io
+from funcgrad import nn as nn
 from funcgrad import numpy as numpy
 from funcgrad import optim as optim
 from funcgrad import random as random
@@ -58,6 +59,7 @@ __all__ = [
     "jacrev",
     "jvp",
     "linearize",
+    "nn",
     "numpy",
     "optim",
     "random",
