@@ -17,7 +17,12 @@ import numpy as np
 from funcgrad import _core, _tree
 from funcgrad._forward import Dual, JVPTrace
 from funcgrad._tape import check_differentiable, check_seed
-from funcgrad._transforms import _arg_label, _normalize_argnums, _vjp
+from funcgrad._transforms import (
+    _arg_label,
+    _check_holomorphic_inputs,
+    _normalize_argnums,
+    _vjp,
+)
 
 __all__ = ["jvp", "linearize", "jacfwd", "jacrev", "hessian", "hvp"]
 
@@ -187,11 +192,17 @@ def _dyn(f, args, kwargs, nums):
     return partial_f, tuple(args[i] for i in nums)
 
 
-def jacrev(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False):
+def jacrev(
+    f: Callable[..., Any],
+    argnums: int | Sequence[int] = 0,
+    has_aux: bool = False,
+    holomorphic: bool = False,
+):
     """Jacobian of ``f`` by reverse mode: one forward pass, one backward pass per output element.
 
     The result nests like JAX's: the output's structure, each leaf holding the
-    argument's structure, each block of shape ``output.shape + input.shape``.
+    argument's structure, each block of shape ``output.shape + input.shape``. With
+    ``holomorphic=True`` (complex inputs) the blocks are complex derivatives.
 
     Example:
         >>> import numpy as np, funcgrad as fg
@@ -204,6 +215,8 @@ def jacrev(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: boo
     def jac_f(*args, **kwargs):
         single, nums = _normalize_argnums(argnums, len(args), "jacrev")
         partial_f, dyn = _dyn(f, args, kwargs, nums)
+        if holomorphic:
+            _check_holomorphic_inputs(dyn, "jacrev")
         res = _vjp(partial_f, dyn, has_aux, "jacrev", nums)
         out, pullback = res[0], res[1]
         out_leaves, out_def = _tree.flatten(out)
@@ -219,7 +232,12 @@ def jacrev(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: boo
     return jac_f
 
 
-def jacfwd(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False):
+def jacfwd(
+    f: Callable[..., Any],
+    argnums: int | Sequence[int] = 0,
+    has_aux: bool = False,
+    holomorphic: bool = False,
+):
     """Jacobian of ``f`` by forward mode: one forward pass per input element.
 
     Nested like :func:`jacrev`'s result.
@@ -235,6 +253,8 @@ def jacfwd(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: boo
     def jac_f(*args, **kwargs):
         single, nums = _normalize_argnums(argnums, len(args), "jacfwd")
         partial_f, dyn = _dyn(f, args, kwargs, nums)
+        if holomorphic:
+            _check_holomorphic_inputs(dyn, "jacfwd")
         in_leaves, in_def = _tree.flatten(dyn)
         out_leaves = out_def = aux = None
         rows: dict = {}
@@ -259,7 +279,12 @@ def jacfwd(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: boo
     return jac_f
 
 
-def hessian(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False):
+def hessian(
+    f: Callable[..., Any],
+    argnums: int | Sequence[int] = 0,
+    has_aux: bool = False,
+    holomorphic: bool = False,
+):
     """Hessian of scalar ``f``: ``jacfwd(jacrev(f))`` (forward over reverse).
 
     Example:
@@ -268,7 +293,7 @@ def hessian(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bo
         array([[ 6.,  0.],
                [ 0., 12.]])
     """
-    return jacfwd(jacrev(f, argnums, has_aux), argnums, has_aux)
+    return jacfwd(jacrev(f, argnums, has_aux, holomorphic), argnums, has_aux, holomorphic)
 
 
 def hvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]):
