@@ -51,6 +51,16 @@ def _primitive(name, impl, rule, jvp, saves="all", eager=False):
     return prim
 
 
+def _call(prim, fun, args):
+    """Call ``fun`` as itself when nothing is traced, else through its primitive."""
+    leaves, in_def = _tree.flatten(args)
+    if not any(isinstance(x, Traced) for x in leaves):
+        return fun(*args)
+    state = _State(in_def)
+    outs = bind(prim, tuple(leaves), {"state": state})
+    return _tree.unflatten(state.out_def, list(outs))
+
+
 def _leaves_tree(state, g):
     """The output cotangent (a tuple over output leaves) as a pytree."""
     return _tree.unflatten(state.out_def, list(g))
@@ -141,12 +151,7 @@ class custom_vjp:
                 f"custom_vjp {self.__name__}: call {self.__name__}.defvjp(fwd, bwd) "
                 "before using it."
             )
-        leaves, in_def = _tree.flatten(args)
-        if not any(isinstance(x, Traced) for x in leaves):
-            return self.fun(*args)
-        state = _State(in_def)
-        outs = bind(self._prim, tuple(leaves), {"state": state})
-        return _tree.unflatten(state.out_def, list(outs))
+        return _call(self._prim, self.fun, args)
 
     def _impl(self, *leaves, state):
         res = self.fwd(*_tree.unflatten(state.in_def, list(leaves)))
@@ -214,12 +219,7 @@ class custom_jvp:
                 f"custom_jvp {self.__name__}: decorate a rule with @{self.__name__}.defjvp "
                 "before using it."
             )
-        leaves, in_def = _tree.flatten(args)
-        if not any(isinstance(x, Traced) for x in leaves):
-            return self.fun(*args)
-        state = _State(in_def)
-        outs = bind(self._prim, tuple(leaves), {"state": state})
-        return _tree.unflatten(state.out_def, list(outs))
+        return _call(self._prim, self.fun, args)
 
     def _impl(self, *leaves, state):
         out = self.fun(*_tree.unflatten(state.in_def, list(leaves)))
@@ -319,11 +319,6 @@ def checkpoint(fun: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fun)
     def checkpointed(*args):
-        leaves, in_def = _tree.flatten(args)
-        if not any(isinstance(x, Traced) for x in leaves):
-            return fun(*args)
-        state = _State(in_def)
-        outs = bind(prim, tuple(leaves), {"state": state})
-        return _tree.unflatten(state.out_def, list(outs))
+        return _call(prim, fun, args)
 
     return checkpointed

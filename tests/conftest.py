@@ -1,10 +1,14 @@
 """Shared test setup: hypothesis profiles (few examples in CI, more locally)."""
 
 import os
+import uuid
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
+
+from funcgrad import _primitive
+from funcgrad.extend import defop
 
 settings.register_profile(
     "ci", max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -20,3 +24,24 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 def rng():
     """A fresh, seeded random generator for each test."""
     return np.random.default_rng(0)
+
+
+@pytest.fixture
+def scratch_defop():
+    """``defop`` under a unique name; the op is taken out of the registry afterwards.
+
+    Deliberately broken (or counting) ops must not stay registered: the gradient-check
+    table reads the registry at run time and would pick them up.
+    """
+    made = []
+
+    def make(impl, **kwargs):
+        name = f"scratch_{kwargs.pop('name')}_{uuid.uuid4().hex[:8]}"
+        fn = defop(impl, name=name, **kwargs)
+        made.append((name, fn))
+        return name, fn
+
+    yield make
+    for name, fn in made:
+        _primitive._REGISTRY.pop(name, None)
+        _primitive._BY_FUNCTION.pop(id(fn), None)

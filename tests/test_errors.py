@@ -1,36 +1,12 @@
 """Every user error of the core transforms; each message says the rule, what came, what to do."""
 
-import uuid
 
 import numpy as np
 import pytest
 
 import funcgrad as fg
 import funcgrad.numpy as fnp
-from funcgrad import _primitive
-from funcgrad.extend import defop, unbroadcast
-
-
-@pytest.fixture
-def scratch_defop():
-    """``defop`` under a unique name; the op is taken out of the registry afterwards.
-
-    Deliberately broken ops must not stay registered: gradient-check tables that read
-    the registry at run time would pick them up.
-    """
-    made = []
-
-    def make(impl, **kwargs):
-        name = f"broken_{kwargs.pop('name')}_{uuid.uuid4().hex[:8]}"
-        fn = defop(impl, name=name, **kwargs)
-        made.append((name, fn))
-        return name, fn
-
-    yield make
-    for name, fn in made:
-        _primitive._REGISTRY.pop(name, None)
-        _primitive._BY_FUNCTION.pop(id(fn), None)
-
+from funcgrad.extend import unbroadcast
 
 # --- what a differentiated function must return ---------------------------------------
 

@@ -6,7 +6,6 @@ by counting calls of the function and of a rule.
 """
 
 import itertools
-import uuid
 
 import numpy as np
 import pytest
@@ -15,32 +14,11 @@ from hypothesis import given
 import funcgrad as fg
 import funcgrad.numpy as fnp
 from funcgrad import _primitive
-from funcgrad.extend import defop, is_traced
+from funcgrad.extend import is_traced
 from funcgrad.testing import assert_trees_allclose, check_grads, strategies as fst
 
 EPS = 1e-6  # central-difference step for float64
 FD_TOL = {"rtol": 1e-6, "atol": 1e-8}
-
-
-@pytest.fixture
-def scratch_defop():
-    """``defop`` under a unique name; the op is taken out of the registry afterwards.
-
-    Deliberately broken (or counting) ops must not stay registered: gradient-check
-    tables that read the registry at run time would pick them up.
-    """
-    made = []
-
-    def make(impl, **kwargs):
-        name = f"scratch_{kwargs.pop('name')}_{uuid.uuid4().hex[:8]}"
-        fn = defop(impl, name=name, **kwargs)
-        made.append((name, fn))
-        return name, fn
-
-    yield make
-    for name, fn in made:
-        _primitive._REGISTRY.pop(name, None)
-        _primitive._BY_FUNCTION.pop(id(fn), None)
 
 
 def _fd_jvp(f, x, t, eps=EPS):

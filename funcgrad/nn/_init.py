@@ -15,20 +15,6 @@ import numpy as np
 
 from funcgrad import random
 
-__all__ = [
-    "calculate_gain",
-    "constant",
-    "fans",
-    "kaiming_normal",
-    "kaiming_uniform",
-    "normal",
-    "ones",
-    "uniform",
-    "xavier_normal",
-    "xavier_uniform",
-    "zeros",
-]
-
 
 def _readonly(a) -> np.ndarray:
     a = np.array(a)  # our own copy: freezing it cannot affect anyone else's array

@@ -16,18 +16,6 @@ import funcgrad.numpy as fnp
 from funcgrad.extend import concrete
 from funcgrad.scipy.special import log_softmax, xlogy
 
-__all__ = [
-    "binary_cross_entropy",
-    "binary_cross_entropy_with_logits",
-    "cross_entropy",
-    "huber",
-    "kl_div",
-    "l1",
-    "mse",
-    "nll",
-    "smooth_l1",
-]
-
 _REDUCTIONS = ("mean", "sum", "none")
 
 
