@@ -10,6 +10,9 @@ from hypothesis import HealthCheck, settings
 from funcgrad import _primitive
 from funcgrad.extend import defop
 
+# The recorder needs torch (an optional extra); its output is committed beside it.
+collect_ignore = ["fixtures/record_torch.py"]
+
 settings.register_profile(
     "ci", max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
