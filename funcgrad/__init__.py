@@ -10,14 +10,16 @@ recorded while the function runs, so Python control flow works, and transforms n
 0.8414709848078965
 """
 
-from funcgrad import data as data
-from funcgrad import io as io
-from funcgrad import nn as nn
-from funcgrad import numpy as numpy
-from funcgrad import optim as optim
-from funcgrad import random as random
-from funcgrad import scipy as scipy
-from funcgrad import tree as tree
+from funcgrad import (
+    data as data,
+    io as io,
+    nn as nn,
+    numpy as numpy,
+    optim as optim,
+    random as random,
+    scipy as scipy,
+    tree as tree,
+)
 from funcgrad._core import UnexpectedTracerError as UnexpectedTracerError
 from funcgrad._custom import (
     checkpoint as checkpoint,

@@ -237,9 +237,7 @@ class custom_jvp:
         return tuple(_tree.leaves(res[1]))
 
     def _jvp(self, ans, vals, tans, kwargs):
-        tans = [
-            fnp.zeros_like(_core.concrete(v)) if t is None else t for v, t in zip(vals, tans)
-        ]
+        tans = [fnp.zeros_like(_core.concrete(v)) if t is None else t for v, t in zip(vals, tans)]
         return self._tangents(vals, tans, kwargs["state"])
 
     def _vjp(self, i, g, ans, *leaves, state):
@@ -309,8 +307,7 @@ def checkpoint(fun: Callable[..., Any]) -> Callable[..., Any]:
         state = kwargs["state"]
         floats = [k for k, x in enumerate(vals) if _is_float(x)]
         ts = [
-            fnp.zeros_like(_core.concrete(vals[k])) if tans[k] is None else tans[k]
-            for k in floats
+            fnp.zeros_like(_core.concrete(vals[k])) if tans[k] is None else tans[k] for k in floats
         ]
         run = flat_fun(state, vals, floats)
         return forward(run, tuple(vals[k] for k in floats), tuple(ts))[1]

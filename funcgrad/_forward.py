@@ -114,7 +114,9 @@ def _fit(prim, out, ans):
         except ValueError:
             raise _errors.RuleError(
                 _errors.BAD_TANGENT.format(
-                    prim=prim.name, got=_errors.describe_value(out), want=_errors.describe_value(ans)
+                    prim=prim.name,
+                    got=_errors.describe_value(out),
+                    want=_errors.describe_value(ans),
                 )
             ) from None
     if out.dtype != dtype:

@@ -280,4 +280,3 @@ def _bad_cotangent(prim, argnum, g, primal):
             want=_errors.describe_value(primal),
         )
     )
-

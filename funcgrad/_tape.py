@@ -205,8 +205,7 @@ class Tape:
         grads = backward_pass(roots, seeds, targets, fnp.add)
         if unused == "zeros":
             grads = [
-                fnp.zeros_like(x._value) if g is None else g
-                for (_, x), g in zip(in_paths, grads)
+                fnp.zeros_like(x._value) if g is None else g for (_, x), g in zip(in_paths, grads)
             ]
         elif unused != "none":
             raise ValueError(f"{name}: unused must be 'zeros' or 'none', got {unused!r}")

@@ -18,8 +18,7 @@ _LEAF = _tree.structure(0)
 __all__ = ["vjp", "grad", "value_and_grad", "stop_gradient"]
 
 HAS_AUX_NOT_PAIR = (
-    "{name}: with has_aux=True the function must return a pair (output, aux); it "
-    "returned {got}."
+    "{name}: with has_aux=True the function must return a pair (output, aux); it returned {got}."
 )
 
 
@@ -69,9 +68,7 @@ class _Recording:
                 roots.append(o._node)
                 seeds.append(ct)
         grads = backward_pass(roots, seeds, [b._node for b in self.boxes], fnp.add, consume)
-        grads = [
-            fnp.zeros_like(b._value) if g is None else g for b, g in zip(self.boxes, grads)
-        ]
+        grads = [fnp.zeros_like(b._value) if g is None else g for b, g in zip(self.boxes, grads)]
         return _tree.unflatten(self.in_def, grads)
 
 
@@ -215,8 +212,7 @@ def _check_scalar_output(out, name, holomorphic=False):
             else " Use funcgrad.vjp or jacrev for several outputs."
         )
         raise TypeError(
-            f"{name} needs a function with a scalar output; it returned "
-            f"{_describe_out(out)}.{hint}"
+            f"{name} needs a function with a scalar output; it returned {_describe_out(out)}.{hint}"
         )
     v = _core.concrete(out)
     shape = np.shape(v)

@@ -14,16 +14,11 @@ from typing import Any
 from funcgrad._tree_keys import (
     _KINDS,
     _MISSING,
-    DictKey,
-    GetAttrKey,
-    KeyPath,
-    SequenceKey,
     _child_index,
     _describe_leaf,
     _find_mismatch,
     _lookup,
     keystr,
-    register_node,
 )
 
 IsLeaf = Callable[[Any], bool] | None

@@ -14,22 +14,26 @@ registered node types) whose non-container values are the *leaves*.
 
 from __future__ import annotations
 
-from funcgrad._tree import DictKey as DictKey
-from funcgrad._tree import GetAttrKey as GetAttrKey
-from funcgrad._tree import KeyPath as KeyPath
-from funcgrad._tree import SequenceKey as SequenceKey
-from funcgrad._tree import TreeDef as TreeDef
-from funcgrad._tree import assert_same_structure as assert_same_structure
-from funcgrad._tree import describe as describe
-from funcgrad._tree import flatten as flatten
-from funcgrad._tree import flatten_with_path as flatten_with_path
-from funcgrad._tree import keystr as keystr
-from funcgrad._tree import leaves as leaves
-from funcgrad._tree import map as map
-from funcgrad._tree import map_with_path as map_with_path
-from funcgrad._tree import register_node as register_node
-from funcgrad._tree import structure as structure
-from funcgrad._tree import unflatten as unflatten
+from funcgrad._tree import (
+    TreeDef as TreeDef,
+    assert_same_structure as assert_same_structure,
+    describe as describe,
+    flatten as flatten,
+    flatten_with_path as flatten_with_path,
+    leaves as leaves,
+    map as map,
+    map_with_path as map_with_path,
+    structure as structure,
+    unflatten as unflatten,
+)
+from funcgrad._tree_keys import (
+    DictKey as DictKey,
+    GetAttrKey as GetAttrKey,
+    KeyPath as KeyPath,
+    SequenceKey as SequenceKey,
+    keystr as keystr,
+    register_node as register_node,
+)
 
 __all__ = [
     "DictKey",

@@ -1,6 +1,5 @@
 """Every user error of the core transforms; each message says the rule, what came, what to do."""
 
-
 import numpy as np
 import pytest
 

@@ -7,14 +7,12 @@ to this file.
 
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 import funcgrad as fg
 import funcgrad.numpy as fnp
 from funcgrad.extend import ZERO, primitive_of, registry
-from funcgrad.testing import check_grads
-from funcgrad.testing import strategies as fst
+from funcgrad.testing import check_grads, strategies as fst
 from funcgrad.testing._table import supports_complex
 
 DIFFERENTIABLE = sorted(n for n, p in registry().items() if not p.nondiff)

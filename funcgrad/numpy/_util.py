@@ -31,23 +31,23 @@ def keepdims_shape(shape: tuple, axis, keepdims: bool = False) -> tuple:
 def unbroadcast(g, like):
     """Sum ``g`` over the axes broadcasting added, and cast it to ``like``'s dtype.
 
-    The one place where broadcasting is undone: every binary rule ends with it.
+        The one place where broadcasting is undone: every binary rule ends with it.
 
-    Args:
-        g: a cotangent shaped like a broadcast result.
-        like: the argument (anything with ``.shape`` and ``.dtype``) it belongs to.
+        Args:
+            g: a cotangent shaped like a broadcast result.
+            like: the argument (anything with ``.shape`` and ``.dtype``) it belongs to.
 
-    Returns:
-        ``g`` reduced to ``like.shape`` and cast to ``like.dtype``; ``g`` itself when
-        nothing needs doing.
+        Returns:
+            ``g`` reduced to ``like.shape`` and cast to ``like.dtype``; ``g`` itself when
+            nothing needs doing.
 
-    Example:
-        >>> import numpy as np
+        Example:
+            >>> import numpy as np
 
-import funcgrad.numpy as fnp
-        >>> from funcgrad.extend import unbroadcast
-        >>> unbroadcast(np.ones((2, 3)), np.zeros((1, 3), np.float32))
-        array([[2., 2., 2.]], dtype=float32)
+    import funcgrad.numpy as fnp
+            >>> from funcgrad.extend import unbroadcast
+            >>> unbroadcast(np.ones((2, 3)), np.zeros((1, 3), np.float32))
+            array([[2., 2., 2.]], dtype=float32)
     """
     shape = like.shape
     gshape = g.shape

@@ -213,7 +213,9 @@ def _derivative(f, args, mode, rng):
     return lambda *xs: jvp(f, xs, v)[1]
 
 
-def assert_trees_allclose(actual: Any, expected: Any, *, rtol: float = 1e-7, atol: float = 0.0) -> None:
+def assert_trees_allclose(
+    actual: Any, expected: Any, *, rtol: float = 1e-7, atol: float = 0.0
+) -> None:
     """Assert two pytrees have one structure and close leaves; name the first bad path.
 
     Example:

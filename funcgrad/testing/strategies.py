@@ -46,7 +46,7 @@ DOMAINS = {
     _primitive.ABOVE_ONE: (1.25, 3.0, None),
     _primitive.OPEN_UNIT: (0.05, 0.95, None),
     # sqrt(3) is irrational, so no grid value is a rational multiple of a REAL grid value
-    _primitive.DIVISOR: (-3.0**0.5, 3.0**0.5, 0.3),
+    _primitive.DIVISOR: (-(3.0**0.5), 3.0**0.5, 0.3),
     # funcgrad.numpy.linalg's WELL_CONDITIONED: REAL values, then a diagonal added in
     # the last two axes by op_inputs (see _well_conditioned)
     # an asymmetric range: no two grid values are opposite, so a drawn matrix never has
@@ -92,7 +92,9 @@ def distinct_values(draw, n: int, domain: str = _primitive.REAL, dtype=np.float6
 
 def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1, max_side: int = 4):
     """Array shapes (tuples)."""
-    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
+    return hnp.array_shapes(
+        min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side
+    )
 
 
 def broadcastable_shapes(num_shapes: int = 2, max_dims: int = 3, max_side: int = 3):
@@ -182,9 +184,7 @@ def op_inputs(draw, fn_or_prim: Any, dtype=np.float64):
     elif kind == "reduce":
         shape = draw(shapes(min_dims=1))
         nd = len(shape)
-        axis = draw(
-            st.sampled_from([None, 0, -1, tuple(range(nd)), (0, nd - 1) if nd > 1 else 0])
-        )
+        axis = draw(st.sampled_from([None, 0, -1, tuple(range(nd)), (0, nd - 1) if nd > 1 else 0]))
         kwargs = {"axis": axis, "keepdims": draw(st.booleans())}
         shapes_ = (shape,)
     else:
