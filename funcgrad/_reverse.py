@@ -120,7 +120,7 @@ class ReverseTrace(Trace):
         return Traced(value, self, Node(None, (), None, value, ()))
 
 
-def backward_pass(roots, seeds, targets, add, consume=False):
+def backward_pass(roots, seeds, targets, add, consume=False, record=None):
     """Propagate cotangents from ``roots`` back to ``targets``; iterative.
 
     Args:
@@ -130,6 +130,10 @@ def backward_pass(roots, seeds, targets, add, consume=False):
             backward pass records at outer levels).
         consume: the graph is used this once: each node lets go of its saved values
             as soon as its rules have run, so memory is returned as the pass goes.
+        record: a live reverse trace (the one that recorded the graph) to record the
+            backward pass itself into, so that its results can be differentiated
+            again (PyTorch's ``create_graph``): the rules see the saved values as
+            traced values of that trace, linked to the nodes that produced them.
 
     Returns:
         One cotangent per target, ``None`` where no gradient reached it.
@@ -165,6 +169,10 @@ def backward_pass(roots, seeds, targets, add, consume=False):
         while True:
             prim = n.prim
             parents = n.parents
+            if record is None:
+                ans, args = n.ans, n.args
+            else:
+                ans, args = _reboxed(n, record)
             if g is not None and type(g) is tuple and prim.multiple_results:
                 g = _fill(g, n.ans)
             if len(parents) == 1 and g is not None:
@@ -174,9 +182,9 @@ def backward_pass(roots, seeds, targets, add, consume=False):
                 if pending[p] == 1 and p not in keep and p not in cts:
                     kw = n.kwargs
                     if kw:
-                        gp = prim.vjps[argnum](g, n.ans, *n.args, **kw)
+                        gp = prim.vjps[argnum](g, ans, *args, **kw)
                     else:
-                        gp = prim.vjps[argnum](g, n.ans, *n.args)
+                        gp = prim.vjps[argnum](g, ans, *args)
                     if consume:
                         n.args = n.ans = n.kwargs = None
                     pending[p] = 0
@@ -195,9 +203,9 @@ def backward_pass(roots, seeds, targets, add, consume=False):
                     continue
                 kw = n.kwargs
                 if kw:
-                    gp = prim.vjps[argnum](g, n.ans, *n.args, **kw)
+                    gp = prim.vjps[argnum](g, ans, *args, **kw)
                 else:
-                    gp = prim.vjps[argnum](g, n.ans, *n.args)
+                    gp = prim.vjps[argnum](g, ans, *args)
                 if gp is None:
                     continue
                 _check(prim, argnum, gp, p.ans)
@@ -216,6 +224,29 @@ def backward_pass(roots, seeds, targets, add, consume=False):
                 n.args = n.ans = n.kwargs = None
             break
     return [cts.get(t) for t in targets]
+
+
+def _reboxed(n, trace):
+    """A node's saved values as traced values of ``trace``, linked to their nodes."""
+    args = list(n.args)
+    for argnum, p in n.parents:
+        if argnum >= len(args):  # a select node reads no arguments
+            continue
+        v = args[argnum]
+        if not isinstance(v, ShapeDtype):  # stand-ins are never read: leave them
+            args[argnum] = Traced(v, trace, p)
+    ans = n.ans
+    if type(ans) is tuple:  # several outputs: each linked through a select node
+        k = len(ans)
+        ans = tuple(
+            a
+            if isinstance(a, ShapeDtype)
+            else Traced(a, trace, Node(SELECT, (), {"index": i, "n": k}, _spec(a), ((0, n),)))
+            for i, a in enumerate(ans)
+        )
+    elif not isinstance(ans, ShapeDtype):
+        ans = Traced(ans, trace, n)
+    return ans, tuple(args)
 
 
 class _Select:

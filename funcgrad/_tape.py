@@ -150,7 +150,9 @@ class Tape:
 
         return _tree.map(strip, x)
 
-    def gradient(self, outputs, inputs, cotangents=None, *, unused: str = "zeros"):
+    def gradient(
+        self, outputs, inputs, cotangents=None, *, unused: str = "zeros", create_graph=False
+    ):
         """Differentiate ``outputs`` with respect to ``inputs`` (reverse mode).
 
         Args:
@@ -161,6 +163,9 @@ class Tape:
                 is a scalar, which then counts as 1.
             unused: what to return for an input the outputs do not depend on:
                 ``"zeros"`` (zeros of its shape) or ``"none"`` (``None``).
+            create_graph: record the backward pass on this tape too, so that the
+                gradients are traced values that can be differentiated again
+                (PyTorch's ``create_graph=True``). The tape must still be open.
 
         Returns:
             The cotangents of ``inputs``, in the structure of ``inputs``.
@@ -202,7 +207,14 @@ class Tape:
                     "tape.watch or computed from them."
                 )
             targets.append(x._node)
-        grads = backward_pass(roots, seeds, targets, fnp.add)
+        if create_graph and not trace.alive:
+            raise RuntimeError(
+                f"{name}: create_graph=True records the backward pass on the tape, which "
+                "is closed; compute the gradient before leaving the tape's `with` block."
+            )
+        grads = backward_pass(
+            roots, seeds, targets, fnp.add, record=trace if create_graph else None
+        )
         if unused == "zeros":
             grads = [
                 fnp.zeros_like(x._value) if g is None else g for (_, x), g in zip(in_paths, grads)
