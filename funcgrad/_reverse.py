@@ -170,10 +170,11 @@ def backward_pass(roots, seeds, targets, add, consume=False, record=None):
             prim = n.prim
             parents = n.parents
             if record is None:
-                ans, args = n.ans, n.args
+                ans = n.ans
+                args = n.args
             else:
                 ans, args = _reboxed(n, record)
-            if g is not None and type(g) is tuple and prim.multiple_results:
+            if type(g) is tuple and prim.multiple_results:
                 g = _fill(g, n.ans)
             if len(parents) == 1 and g is not None:
                 # Along a chain (one parent, consumed by n alone) the cotangent is

@@ -29,6 +29,10 @@ def _elementwise(impl, *partials, **kw):
     def vjp_for(i, partial):
         if partial is ZERO:
             return ZERO
+        if len(partials) == 2:  # the hot path (add, multiply, ...): no argument packing
+            if i == 0:
+                return lambda g, ans, x, y, **kw: ub(partial(g, ans, x, y, **kw), x)
+            return lambda g, ans, x, y, **kw: ub(partial(g, ans, x, y, **kw), y)
         return lambda g, ans, *args, **kw: ub(partial(g, ans, *args, **kw), args[i])
 
     vjps = tuple(vjp_for(i, p) for i, p in enumerate(partials))
