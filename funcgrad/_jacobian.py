@@ -17,12 +17,7 @@ import numpy as np
 from funcgrad import _core, _tree
 from funcgrad._forward import Dual, JVPTrace
 from funcgrad._tape import check_differentiable, check_seed
-from funcgrad._transforms import (
-    _arg_label,
-    _check_holomorphic_inputs,
-    _normalize_argnums,
-    _vjp,
-)
+from funcgrad._transforms import _arg_label, _vjp, split_args
 
 __all__ = ["jvp", "linearize", "jacfwd", "jacrev", "hessian", "hvp"]
 
@@ -182,16 +177,6 @@ def _assemble(out_leaves, out_def, in_leaves, in_def, rows, out_major):
     return _tree.unflatten(out_def, blocks)
 
 
-def _dyn(f, args, kwargs, nums):
-    def partial_f(*dyn):
-        full = list(args)
-        for i, a in zip(nums, dyn):
-            full[i] = a
-        return f(*full, **kwargs)
-
-    return partial_f, tuple(args[i] for i in nums)
-
-
 def jacrev(
     f: Callable[..., Any],
     argnums: int | Sequence[int] = 0,
@@ -213,10 +198,7 @@ def jacrev(
 
     @functools.wraps(f)
     def jac_f(*args, **kwargs):
-        single, nums = _normalize_argnums(argnums, len(args), "jacrev")
-        partial_f, dyn = _dyn(f, args, kwargs, nums)
-        if holomorphic:
-            _check_holomorphic_inputs(dyn, "jacrev")
+        single, nums, partial_f, dyn = split_args(f, args, kwargs, argnums, "jacrev", holomorphic)
         res = _vjp(partial_f, dyn, has_aux, "jacrev", nums)
         out, pullback = res[0], res[1]
         out_leaves, out_def = _tree.flatten(out)
@@ -251,10 +233,7 @@ def jacfwd(
 
     @functools.wraps(f)
     def jac_f(*args, **kwargs):
-        single, nums = _normalize_argnums(argnums, len(args), "jacfwd")
-        partial_f, dyn = _dyn(f, args, kwargs, nums)
-        if holomorphic:
-            _check_holomorphic_inputs(dyn, "jacfwd")
+        single, nums, partial_f, dyn = split_args(f, args, kwargs, argnums, "jacfwd", holomorphic)
         in_leaves, in_def = _tree.flatten(dyn)
         out_leaves = out_def = aux = None
         rows: dict = {}

@@ -232,6 +232,26 @@ def _check_scalar_output(out, name, holomorphic=False):
         )
 
 
+def split_args(f, args, kwargs, argnums, name, holomorphic=False):
+    """The arguments a transform differentiates, and ``f`` as a function of them alone.
+
+    Returns:
+        ``(single, argnums as a tuple, partial_f, differentiated args)``.
+    """
+    single, nums = _normalize_argnums(argnums, len(args), name)
+
+    def partial_f(*dyn):
+        full = list(args)
+        for i, a in zip(nums, dyn):
+            full[i] = a
+        return f(*full, **kwargs)
+
+    dyn = tuple(args[i] for i in nums)
+    if holomorphic:
+        _check_holomorphic_inputs(dyn, name)
+    return single, nums, partial_f, dyn
+
+
 def _check_holomorphic_inputs(dyn_args, name):
     for x in _tree.leaves(dyn_args):
         dtype = x.dtype if hasattr(x, "dtype") else np.asarray(x).dtype
@@ -276,17 +296,9 @@ def value_and_grad(
 def _value_and_grad(f, argnums, has_aux, transform, holomorphic=False):
     @functools.wraps(f)
     def value_and_grad_f(*args, **kwargs):
-        single, nums = _normalize_argnums(argnums, len(args), transform)
-
-        def partial_f(*dyn):
-            full = list(args)
-            for i, a in zip(nums, dyn):
-                full[i] = a
-            return f(*full, **kwargs)
-
-        dyn_args = tuple(args[i] for i in nums)
-        if holomorphic:
-            _check_holomorphic_inputs(dyn_args, transform)
+        single, nums, partial_f, dyn_args = split_args(
+            f, args, kwargs, argnums, transform, holomorphic
+        )
         out, aux, rec = _record(partial_f, dyn_args, has_aux, transform, nums)
         _check_scalar_output(out, transform, holomorphic)
         dtype = out.dtype if hasattr(out, "dtype") else np.asarray(out).dtype
