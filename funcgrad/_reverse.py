@@ -193,8 +193,10 @@ def backward_pass(roots, seeds, targets, add, consume=False, record=None):
                         ready.append(p)
                         break
                     pa = p.ans
+                    cls = gp.__class__
                     if not (  # the common case inline; anything else gets the full check
-                        gp.__class__ is pa.__class__
+                        cls is pa.__class__
+                        and cls is not tuple
                         and gp.shape == pa.shape
                         and gp.dtype is pa.dtype
                     ):
