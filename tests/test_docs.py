@@ -13,3 +13,31 @@ def test_ops_page_is_current():
     expected = module.render()
     actual = (ROOT / "docs" / "ops.md").read_text()
     assert actual == expected, "docs/ops.md is stale: run `python docs/ops_table.py`"
+
+
+def _python_blocks(text):
+    blocks, inside, current = [], False, []
+    for line in text.splitlines():
+        if line.strip() == "```python":
+            inside, current = True, []
+        elif line.strip() == "```" and inside:
+            inside = False
+            blocks.append("\n".join(current))
+        elif inside:
+            current.append(line)
+    return blocks
+
+
+def test_readme_examples_run():
+    import numpy as np
+
+    blocks = _python_blocks((ROOT / "README.md").read_text())
+    intro = next(b for b in blocks if "def loss(params, x, y)" in b)
+    tape = next(b for b in blocks if "fg.Tape()" in b)
+    ns: dict = {}
+    exec(intro, ns)
+    assert set(ns["grads"]) == {"w", "b"} and np.shape(ns["grads"]["w"]) == (3,)
+    exec(tape, ns)
+    x = ns["tape"].primal(ns["x"])
+    np.testing.assert_allclose(ns["dx_again"], np.sin(x) + x * np.cos(x))
+    np.testing.assert_allclose(ns["d2x"], 2 * np.cos(x) - x * np.sin(x))
