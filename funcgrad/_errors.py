@@ -65,6 +65,14 @@ BAD_TANGENT = (
 )
 
 
+GRAPH_FREED = (
+    "this graph was already differentiated with retain_graph=False (or by grad / "
+    "value_and_grad, which use their recording once), so the values its rules need "
+    "are gone. Pass retain_graph=True to the first gradient call to differentiate the "
+    "same graph again."
+)
+
+
 def no_rule_message(what: str, name: str) -> str:
     """The message for a numpy function called on a traced value with no rule."""
     import funcgrad.numpy as fnp

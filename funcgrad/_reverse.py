@@ -172,6 +172,8 @@ def backward_pass(roots, seeds, targets, add, consume=False, record=None):
             if record is None:
                 ans = n.ans
                 args = n.args
+                if args is None:  # a consumed node: its values are gone
+                    raise RuntimeError(_errors.GRAPH_FREED)
             else:
                 ans, args = _reboxed(n, record)
             if type(g) is tuple and prim.multiple_results:
@@ -186,7 +188,7 @@ def backward_pass(roots, seeds, targets, add, consume=False, record=None):
                         gp = prim.vjps[argnum](g, ans, *args, **kw)
                     else:
                         gp = prim.vjps[argnum](g, ans, *args)
-                    if consume:
+                    if consume and prim is not None:  # leaves may feed later graphs
                         n.args = n.ans = n.kwargs = None
                     if gp is None:
                         pending[p] = 0
@@ -229,7 +231,7 @@ def backward_pass(roots, seeds, targets, add, consume=False, record=None):
                     cts[p] = add(prev, gp)
                     if type(cts[p]) is np.ndarray:
                         owned.add(p)
-            if consume:
+            if consume and prim is not None:  # leaves may feed later graphs
                 n.args = n.ans = n.kwargs = None
             break
     return [cts.get(t) for t in targets]

@@ -141,6 +141,18 @@ class Tape:
         """Whether ``x`` is a value this tape traces (watched, or computed from one)."""
         return isinstance(x, Traced) and x._trace is self._trace
 
+    def producer(self, x) -> str | None:
+        """The name of the primitive that computed ``x`` on this tape.
+
+        ``None`` for a watched value (a leaf) and for values this tape did not record.
+        """
+        if not self.is_recorded(x):
+            return None
+        node = x._node
+        if node.prim is not None and node.prim.name == "select":  # an output of several
+            node = node.parents[0][1]
+        return None if node.prim is None else node.prim.name
+
     def primal(self, x):
         """The value of ``x`` with this tape's tracing removed (pytrees too)."""
         trace = self._trace
@@ -151,7 +163,14 @@ class Tape:
         return _tree.map(strip, x)
 
     def gradient(
-        self, outputs, inputs, cotangents=None, *, unused: str = "zeros", create_graph=False
+        self,
+        outputs,
+        inputs,
+        cotangents=None,
+        *,
+        unused: str = "zeros",
+        create_graph: bool = False,
+        retain_graph: bool = True,
     ):
         """Differentiate ``outputs`` with respect to ``inputs`` (reverse mode).
 
@@ -166,6 +185,10 @@ class Tape:
             create_graph: record the backward pass on this tape too, so that the
                 gradients are traced values that can be differentiated again
                 (PyTorch's ``create_graph=True``). The tape must still be open.
+            retain_graph: keep the values the backward pass reads, so the same graph
+                can be differentiated again (the default). With ``False`` each node
+                lets go of them as the pass runs, and a later pass through those
+                nodes raises an error instead of computing a wrong gradient.
 
         Returns:
             The cotangents of ``inputs``, in the structure of ``inputs``.
@@ -213,7 +236,12 @@ class Tape:
                 "is closed; compute the gradient before leaving the tape's `with` block."
             )
         grads = backward_pass(
-            roots, seeds, targets, fnp.add, record=trace if create_graph else None
+            roots,
+            seeds,
+            targets,
+            fnp.add,
+            consume=not (retain_graph or create_graph),
+            record=trace if create_graph else None,
         )
         if unused == "zeros":
             grads = [

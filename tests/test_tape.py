@@ -86,3 +86,32 @@ def test_cotangents_for_non_scalar_outputs_are_required_and_checked():
     with pytest.raises(ValueError, match="must match its output's shape"):
         tape.gradient(y, x, [np.ones(3)])
     np.testing.assert_allclose(tape.gradient(y, x, [np.array([1.0, 0.5])]), [2.0, 2.0])
+
+
+def test_retain_graph_false_frees_values_and_a_second_pass_is_an_error():
+    tape = fg.Tape()
+    w = tape.watch(np.array([1.0, 2.0]))
+    y = fnp.sum(fnp.exp(w) * 2.0)
+    g = tape.gradient(y, w, retain_graph=False)
+    np.testing.assert_allclose(g, 2 * np.exp([1.0, 2.0]))
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        tape.gradient(y, w)
+
+
+def test_watched_values_feed_new_graphs_after_a_freed_one():
+    # a long-lived parameter used in one graph per training step, each freed after use
+    tape = fg.Tape()
+    w = tape.watch(np.array([1.0, 2.0]))
+    for _ in range(3):
+        g = tape.gradient(fnp.sum(w * w), w, retain_graph=False)
+        np.testing.assert_allclose(g, [2.0, 4.0])
+
+
+def test_producer_names_the_primitive():
+    tape = fg.Tape()
+    x = tape.watch(np.array([[2.0, 0.5], [0.5, 1.0]]))
+    assert tape.producer(x) is None  # a leaf
+    assert tape.producer(fnp.exp(x)) == "exp"
+    assert tape.producer(fnp.sum(x)) == "sum"
+    assert tape.producer(fnp.linalg.eigh(x)[0]) == "linalg.eigh"  # one of several outputs
+    assert tape.producer(np.ones(2)) is None  # not recorded at all
