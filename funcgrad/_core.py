@@ -215,14 +215,30 @@ NUMPY_DISPATCH: dict[Any, Any] = {}
 
 
 def concrete(x):
-    """Strip every level of tracing from ``x`` (no gradient flows through the result)."""
+    """Strip every level of tracing from ``x`` (no gradient flows through the result).
+
+    Example:
+        >>> import funcgrad as fg
+        >>> from funcgrad.extend import concrete
+        >>> float(fg.grad(lambda x: x * concrete(x))(3.0))  # d/dx of x * (constant 3)
+        3.0
+    """
     while isinstance(x, Traced):
         x = x._value
     return x
 
 
 def is_traced(x) -> bool:
-    """Whether ``x`` is a value being traced by some transform."""
+    """Whether ``x`` is a value being traced by some transform.
+
+    Example:
+        >>> import funcgrad as fg
+        >>> from funcgrad.extend import is_traced
+        >>> seen = []
+        >>> _ = fg.grad(lambda x: seen.append(is_traced(x)) or x)(1.0)
+        >>> seen, is_traced(1.0)
+        ([True], False)
+    """
     return isinstance(x, Traced)
 
 

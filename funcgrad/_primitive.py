@@ -138,12 +138,25 @@ _BY_FUNCTION: dict[int, Primitive] = {}
 
 
 def registry() -> dict[str, Primitive]:
-    """Return a copy of the registry: primitive name -> Primitive."""
+    """Return a copy of the registry: primitive name -> Primitive.
+
+    Example:
+        >>> from funcgrad.extend import registry
+        >>> registry()["sin"]
+        Primitive(sin, arity=1)
+    """
     return dict(_REGISTRY)
 
 
 def primitive_of(fn: Callable[..., Any]) -> Primitive | None:
-    """Return the primitive behind a funcgrad.numpy function, or None."""
+    """Return the primitive behind a funcgrad.numpy function, or None.
+
+    Example:
+        >>> import funcgrad.numpy as fnp
+        >>> from funcgrad.extend import primitive_of
+        >>> primitive_of(fnp.ravel).name, primitive_of(print)
+        ('reshape', None)
+    """
     return _BY_FUNCTION.get(id(fn))
 
 

@@ -51,7 +51,13 @@ def _negative_part(x):
 
 
 def identity(x):
-    """``x`` itself (a named function, for MLP's ``final_activation`` and Sequential)."""
+    """``x`` itself (a named function, for MLP's ``final_activation`` and Sequential).
+
+    Example:
+        >>> from funcgrad.nn import functional as F
+        >>> F.identity(2.5)
+        2.5
+    """
     return x
 
 
@@ -68,7 +74,14 @@ def relu(x):
 
 
 def relu6(x):
-    """``min(max(x, 0), 6)``."""
+    """``min(max(x, 0), 6)``.
+
+    Example:
+        >>> import numpy as np
+        >>> from funcgrad.nn import functional as F
+        >>> F.relu6(np.array([-1.0, 3.0, 9.0]))
+        array([0., 3., 6.])
+    """
     return fnp.where(x > 0, fnp.where(x < 6, x, 6.0), 0.0)
 
 
@@ -85,12 +98,26 @@ def leaky_relu(x, negative_slope: float = 0.01):
 
 
 def elu(x, alpha: float = 1.0):
-    """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)`` (no overflow for large x)."""
+    """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)`` (no overflow for large x).
+
+    Example:
+        >>> import numpy as np
+        >>> from funcgrad.nn import functional as F
+        >>> F.elu(np.array([2.0, 0.0]))
+        array([2., 0.])
+    """
     return fnp.where(x > 0, x, alpha * fnp.expm1(_negative_part(x)))
 
 
 def celu(x, alpha: float = 1.0):
-    """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``."""
+    """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``.
+
+    Example:
+        >>> import numpy as np
+        >>> from funcgrad.nn import functional as F
+        >>> F.celu(np.array([1.5, 0.0]))
+        array([1.5, 0. ])
+    """
     return fnp.where(x > 0, x, alpha * fnp.expm1(_negative_part(x) / alpha))
 
 
@@ -141,12 +168,24 @@ def sigmoid(x):
 
 
 def tanh(x):
-    """The hyperbolic tangent."""
+    """The hyperbolic tangent.
+
+    Example:
+        >>> from funcgrad.nn import functional as F
+        >>> float(F.tanh(0.0))
+        0.0
+    """
     return fnp.tanh(x)
 
 
 def silu(x):
-    """``x * sigmoid(x)`` (also called swish)."""
+    """``x * sigmoid(x)`` (also called swish).
+
+    Example:
+        >>> from funcgrad.nn import functional as F
+        >>> float(F.silu(0.0))
+        0.0
+    """
     return x * special.expit(x)
 
 
@@ -182,12 +221,26 @@ def log_sigmoid(x):
 
 
 def softsign(x):
-    """``x / (1 + |x|)``."""
+    """``x / (1 + |x|)``.
+
+    Example:
+        >>> import numpy as np
+        >>> from funcgrad.nn import functional as F
+        >>> F.softsign(np.array([1.0, -3.0]))
+        array([ 0.5 , -0.75])
+    """
     return x / (1.0 + fnp.abs(x))
 
 
 def hard_tanh(x, min_val: float = -1.0, max_val: float = 1.0):
-    """``clip(x, min_val, max_val)``; the gradient is 1 strictly inside, else 0 (PyTorch)."""
+    """``clip(x, min_val, max_val)``; the gradient is 1 strictly inside, else 0 (PyTorch).
+
+    Example:
+        >>> import numpy as np
+        >>> from funcgrad.nn import functional as F
+        >>> F.hard_tanh(np.array([-2.0, 0.5, 2.0]))
+        array([-1. ,  0.5,  1. ])
+    """
     return fnp.where(x <= min_val, min_val, fnp.where(x >= max_val, max_val, x))
 
 

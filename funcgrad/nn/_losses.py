@@ -64,7 +64,14 @@ def mse(input, target, reduction: str = "mean"):
 
 
 def l1(input, target, reduction: str = "mean"):
-    """Absolute error ``|input - target|``, reduced (``F.l1_loss``); its slope at 0 is 0."""
+    """Absolute error ``|input - target|``, reduced (``F.l1_loss``); its slope at 0 is 0.
+
+    Example:
+        >>> import numpy as np
+        >>> from funcgrad.nn import losses
+        >>> float(losses.l1(np.array([1.0, 4.0]), np.array([2.0, 2.0])))
+        1.5
+    """
     _check_reduction(reduction)
     _warn_size(input, target, "l1")
     return _reduce(fnp.abs(input - target), reduction)
@@ -90,6 +97,12 @@ def smooth_l1(input, target, reduction: str = "mean", beta: float = 1.0):
     """``0.5 d**2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta`` (``F.smooth_l1_loss``).
 
     ``huber(delta) == delta * smooth_l1(beta=delta)``; ``beta=0`` is the L1 loss.
+
+    Example:
+        >>> import numpy as np
+        >>> from funcgrad.nn import losses
+        >>> float(losses.smooth_l1(np.array([0.5, 3.0]), np.array([0.0, 0.0])))
+        1.3125
     """
     _check_reduction(reduction)
     _warn_size(input, target, "smooth_l1")

@@ -135,12 +135,23 @@ def check_vjp(f, args, *, eps=None, atol=None, rtol=None, seed=0, what="order 1"
     For a random direction ``v`` and a random output cotangent ``u`` it compares
     ``<u, (f(x + eps v) - f(x - eps v)) / (2 eps)>`` with ``<vjp(u), v>``. On failure
     it checks each argument leaf on its own, so the error names the key path.
+
+    Example:
+        >>> import numpy as np, funcgrad.numpy as fnp
+        >>> from funcgrad.testing import check_vjp
+        >>> check_vjp(lambda x: fnp.exp(x) * x, (np.array([0.1, 0.7]),))
     """
     _check(f, args, "rev", eps, atol, rtol, seed, what)
 
 
 def check_jvp(f, args, *, eps=None, atol=None, rtol=None, seed=0, what="order 1") -> None:
-    """Check ``f``'s JVP at ``args`` against central differences along a random direction."""
+    """Check ``f``'s JVP at ``args`` against central differences along a random direction.
+
+    Example:
+        >>> import numpy as np, funcgrad.numpy as fnp
+        >>> from funcgrad.testing import check_jvp
+        >>> check_jvp(lambda x: fnp.sin(x) ** 2, (np.array([0.1, 0.7]),))
+    """
     _check(f, args, "fwd", eps, atol, rtol, seed, what)
 
 
