@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+import funcgrad.numpy as fnp
 from funcgrad import _errors
 from funcgrad._core import LINEAR, ZERO, Trace, Traced
 
@@ -60,17 +61,52 @@ class JVPTrace(Trace):
             return tuple(Dual(a, self, t) for a, t in zip(ans, tangent))
         return Dual(ans, self, tangent)
 
+    # process1 and process2: process for the one- and two-argument ops with per-argument
+    # or LINEAR rules (the elementwise hot path), unrolled. The caller guarantees that
+    # every traced argument belongs to this trace.
     def process1(self, prim, x, kwargs):
-        return self.process(prim, (x,), kwargs)
+        rule = prim.jvp
+        if rule is None or not (rule is LINEAR or type(rule) is tuple):
+            return self.process(prim, (x,), kwargs)
+        v = x._value
+        ans = prim.fn(v, **kwargs) if isinstance(v, Traced) else prim.impl(v, **kwargs)
+        if rule is LINEAR:
+            out = prim.fn(x._tangent, **kwargs)
+        elif rule[0] is ZERO:
+            return ans
+        else:
+            out = rule[0](x._tangent, ans, v, **kwargs)
+        return Dual(ans, self, _fit(prim, out, ans))
 
     def process2(self, prim, x, y, kwargs):
-        return self.process(prim, (x, y), kwargs)
+        rule = prim.jvp
+        if type(rule) is not tuple:
+            return self.process(prim, (x, y), kwargs)
+        if isinstance(x, Traced):
+            xv, tx = x._value, x._tangent
+        else:
+            xv, tx = x, None
+        if isinstance(y, Traced):
+            yv, ty = y._value, y._tangent
+        else:
+            yv, ty = y, None
+        if isinstance(xv, Traced) or isinstance(yv, Traced):
+            ans = prim.fn(xv, yv, **kwargs)
+        else:
+            ans = prim.impl(xv, yv, **kwargs)
+        out = None
+        if tx is not None and rule[0] is not ZERO:
+            out = rule[0](tx, ans, xv, yv, **kwargs)
+        if ty is not None and rule[1] is not ZERO:
+            c = rule[1](ty, ans, xv, yv, **kwargs)
+            out = c if out is None else fnp.add(out, c)
+        if out is None:
+            return ans
+        return Dual(ans, self, _fit(prim, out, ans))
 
 
 def push(prim, ans, vals, tans, kwargs):
     """The output tangent of ``prim`` from its arguments' tangents (None: no tangent)."""
-    import funcgrad.numpy as fnp
-
     rule = prim.jvp
     if rule is None:
         raise NotImplementedError(_errors.NO_JVP_RULE.format(prim=prim.name))
@@ -105,9 +141,10 @@ def push(prim, ans, vals, tans, kwargs):
 
 def _fit(prim, out, ans):
     """Broadcast a tangent to its output's shape and cast it to its dtype."""
-    import funcgrad.numpy as fnp
-
-    shape, dtype = np.shape(ans) if not isinstance(ans, Traced) else ans.shape, ans.dtype
+    shape = ans.shape if hasattr(ans, "shape") else np.shape(ans)
+    dtype = ans.dtype if hasattr(ans, "dtype") else np.asarray(ans).dtype
+    if out.shape == shape and out.dtype == dtype:
+        return out
     if out.shape != shape:
         try:
             out = fnp.broadcast_to(out, shape)
