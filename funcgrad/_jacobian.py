@@ -50,14 +50,20 @@ def _jvp(f, primals, tangents, has_aux, name):
             f"{name}: the tangents' structure {t_def} does not match the primals' "
             f"{in_def}; pass one tangent per primal leaf, shaped alike."
         )
+    p_leaves, t_checked = [], []
+    for (path, p), t in zip(paths, t_leaves):
+        where = _arg_label(path, len(primals), None)
+        p = check_differentiable(p, where, name)
+        t_checked.append(check_seed(t, p, f"{name}: the tangent of {where}", "tangent", "primal"))
+        p_leaves.append(p)
+    return _push_forward(f, in_def, p_leaves, t_checked, has_aux, name)
+
+
+def _push_forward(f, in_def, p_leaves, t_leaves, has_aux, name):
+    """jvp on checked leaves: ``(output, output tangent, aux)``."""
     trace = JVPTrace(name)
-    boxes = []
     try:
-        for (path, p), t in zip(paths, t_leaves):
-            where = _arg_label(path, len(primals), None)
-            p = check_differentiable(p, where, name)
-            t = check_seed(t, p, f"{name}: the tangent of {where}", "tangent", "primal")
-            boxes.append(Dual(p, trace, t))
+        boxes = [Dual(p, trace, t) for p, t in zip(p_leaves, t_leaves)]
         out = f(*_tree.unflatten(in_def, boxes))
     finally:
         trace.alive = False
@@ -235,11 +241,15 @@ def jacfwd(
     def jac_f(*args, **kwargs):
         single, nums, partial_f, dyn = split_args(f, args, kwargs, argnums, "jacfwd", holomorphic)
         in_leaves, in_def = _tree.flatten(dyn)
+        in_leaves = [
+            check_differentiable(x, _arg_label(p, len(dyn), nums), "jacfwd")
+            for p, x in _tree.flatten_with_path(dyn)[0]
+        ]
         out_leaves = out_def = aux = None
         rows: dict = {}
         for j, _, onehot in _basis(in_leaves):
-            out, tangent, aux = _jvp(
-                partial_f, dyn, _tree.unflatten(in_def, onehot), has_aux, "jacfwd"
+            out, tangent, aux = _push_forward(
+                partial_f, in_def, in_leaves, onehot, has_aux, "jacfwd"
             )
             if out_leaves is None:
                 out_leaves, out_def = _tree.flatten(out)
