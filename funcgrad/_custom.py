@@ -61,6 +61,30 @@ def _call(prim, fun, args):
     return _tree.unflatten(state.out_def, list(outs))
 
 
+def _filled(base, positions, values):
+    """``base`` (a list of leaves) with ``values`` put at ``positions``."""
+    full = list(base)
+    for k, v in zip(positions, values):
+        full[k] = v
+    return full
+
+
+def _pull_once(state, i, g, leaves, make_fun, point):
+    """Cotangent of leaf i from the VJP of ``make_fun(floats)`` at ``point(k)``.
+
+    ``floats`` are the positions of the floating-point leaves (the only ones with
+    cotangents). Computed once per backward pass (per ``g``) and shared by every leaf.
+    """
+    if state.cts_for is not g:
+        from funcgrad._transforms import vjp
+
+        floats = [k for k, x in enumerate(leaves) if _is_float(x)]
+        _, pull = vjp(make_fun(floats), *[point(k) for k in floats])
+        state.cts = dict(zip(floats, pull(tuple(g))))
+        state.cts_for = g
+    return state.cts.get(i)
+
+
 def _leaves_tree(state, g):
     """The output cotangent (a tuple over output leaves) as a pytree."""
     return _tree.unflatten(state.out_def, list(g))
@@ -241,23 +265,13 @@ class custom_jvp:
         return self._tangents(vals, tans, kwargs["state"])
 
     def _vjp(self, i, g, ans, *leaves, state):
-        if state.cts_for is not g:
-            from funcgrad._transforms import vjp
+        # The tangent map is linear in the tangents: its VJP (at zero) is the transpose.
+        zeros = [fnp.zeros_like(_core.concrete(x)) for x in leaves]
 
-            floats = [k for k, x in enumerate(leaves) if _is_float(x)]
+        def tangent_map(floats):
+            return lambda *ts: self._tangents(leaves, _filled(zeros, floats, ts), state)
 
-            def tangent_map(*ts):  # linear in ts: its VJP is the transpose we want
-                full = [fnp.zeros_like(_core.concrete(x)) for x in leaves]
-                for k, t in zip(floats, ts):
-                    full[k] = t
-                return self._tangents(leaves, full, state)
-
-            zeros = [fnp.zeros_like(_core.concrete(leaves[k])) for k in floats]
-            _, pull = vjp(tangent_map, *zeros)
-            cts = pull(tuple(g))
-            state.cts = dict(zip(floats, cts))
-            state.cts_for = g
-        return state.cts.get(i)
+        return _pull_once(state, i, g, leaves, tangent_map, lambda k: zeros[k])
 
 
 def checkpoint(fun: Callable[..., Any]) -> Callable[..., Any]:
@@ -284,22 +298,16 @@ def checkpoint(fun: Callable[..., Any]) -> Callable[..., Any]:
 
     def flat_fun(state, leaves, floats):
         def run(*xs):
-            full = list(leaves)
-            for k, x in zip(floats, xs):
-                full[k] = x
+            full = _filled(leaves, floats, xs)
             return tuple(_tree.leaves(fun(*_tree.unflatten(state.in_def, full))))
 
         return run
 
     def rule(i, g, ans, *leaves, state):
-        if state.cts_for is not g:  # rematerialise: run fun again, under a fresh tape
-            from funcgrad._transforms import vjp
-
-            floats = [k for k, x in enumerate(leaves) if _is_float(x)]
-            _, pull = vjp(flat_fun(state, leaves, floats), *[leaves[k] for k in floats])
-            state.cts = dict(zip(floats, pull(tuple(g))))
-            state.cts_for = g
-        return state.cts.get(i)
+        # Rematerialise: run fun again, under a fresh tape, and pull g back through it.
+        return _pull_once(
+            state, i, g, leaves, lambda floats: flat_fun(state, leaves, floats), leaves.__getitem__
+        )
 
     def jvp(ans, vals, tans, kwargs):
         from funcgrad._jacobian import jvp as forward
