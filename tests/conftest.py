@@ -11,7 +11,7 @@ from funcgrad import _primitive
 from funcgrad.extend import defop
 
 # The recorder needs torch (an optional extra); its output is committed beside it.
-collect_ignore = ["fixtures/record_torch.py"]
+collect_ignore = ["fixtures/record_torch.py", "fixtures/record_compat.py"]
 
 settings.register_profile(
     "ci", max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow]
