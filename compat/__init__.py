@@ -1,1 +1,347 @@
-"""compat: a PyTorch-style shell over funcgrad (built in its own issue)."""
+"""compat: PyTorch's API on funcgrad, for running PyTorch scripts with numpy alone.
+
+``import compat as torch`` (and ``compat.nn as nn``, ``compat.nn.functional as F``,
+``compat.optim``, ``compat.utils.data``) and a PyTorch training script runs unchanged,
+printing the numbers PyTorch prints. Tensors are mutable handles; ops are recorded on a
+funcgrad :class:`~funcgrad.Tape`, and ``backward()`` asks it for the gradients without
+running the forward pass again.
+
+>>> import compat as torch
+>>> x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+>>> y = (x ** 2).sum()
+>>> y.backward()
+>>> x.grad
+tensor([2., 4., 6.])
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from compat import _methods
+from compat import autograd as autograd, cuda as cuda
+from compat._creation import (
+    arange as arange,
+    as_tensor as as_tensor,
+    empty as empty,
+    empty_like as empty_like,
+    eye as eye,
+    from_numpy as from_numpy,
+    full as full,
+    full_like as full_like,
+    is_tensor as is_tensor,
+    linspace as linspace,
+    logspace as logspace,
+    normal as normal,
+    numel as numel,
+    ones as ones,
+    ones_like as ones_like,
+    rand as rand,
+    rand_like as rand_like,
+    randint as randint,
+    randint_like as randint_like,
+    randn as randn,
+    randn_like as randn_like,
+    randperm as randperm,
+    tensor as tensor,
+    zeros as zeros,
+    zeros_like as zeros_like,
+)
+from compat._dtypes import (
+    bool as bool,  # noqa: A004
+    cdouble as cdouble,
+    cfloat as cfloat,
+    complex64 as complex64,
+    complex128 as complex128,
+    double as double,
+    dtype as dtype,
+    float as float,  # noqa: A004
+    float16 as float16,
+    float32 as float32,
+    float64 as float64,
+    get_default_dtype as get_default_dtype,
+    half as half,
+    int as int,  # noqa: A004
+    int8 as int8,
+    int16 as int16,
+    int32 as int32,
+    int64 as int64,
+    long as long,
+    set_default_dtype as set_default_dtype,
+    short as short,
+    uint8 as uint8,
+)
+from compat._grad_mode import (
+    enable_grad as enable_grad,
+    inference_mode as inference_mode,
+    is_grad_enabled as is_grad_enabled,
+    no_grad as no_grad,
+    set_grad_enabled as set_grad_enabled,
+)
+from compat._inplace import addcdiv as addcdiv, addcmul as addcmul
+from compat._linalg import (
+    addmm as addmm,
+    bmm as bmm,
+    cross as cross,
+    dot as dot,
+    einsum as einsum,
+    inner as inner,
+    matmul as matmul,
+    mm as mm,
+    mv as mv,
+    outer as outer,
+    tensordot as tensordot,
+)
+from compat._math import (
+    abs as abs,  # noqa: A004
+    absolute as absolute,
+    acos as acos,
+    acosh as acosh,
+    add as add,
+    allclose as allclose,
+    arccos as arccos,
+    arcsin as arcsin,
+    arctan as arctan,
+    arctan2 as arctan2,
+    asin as asin,
+    asinh as asinh,
+    atan as atan,
+    atan2 as atan2,
+    atanh as atanh,
+    bitwise_and as bitwise_and,
+    bitwise_not as bitwise_not,
+    bitwise_or as bitwise_or,
+    bitwise_xor as bitwise_xor,
+    ceil as ceil,
+    clamp as clamp,
+    clamp_max as clamp_max,
+    clamp_min as clamp_min,
+    clip as clip,
+    cos as cos,
+    cosh as cosh,
+    digamma as digamma,
+    div as div,
+    eq as eq,
+    equal as equal,
+    erf as erf,
+    erfc as erfc,
+    exp as exp,
+    exp2 as exp2,
+    expm1 as expm1,
+    fix as fix,
+    float_power as float_power,
+    floor as floor,
+    floor_divide as floor_divide,
+    fmax as fmax,
+    fmin as fmin,
+    fmod as fmod,
+    frac as frac,
+    ge as ge,
+    greater as greater,
+    greater_equal as greater_equal,
+    gt as gt,
+    hypot as hypot,
+    isclose as isclose,
+    isfinite as isfinite,
+    isinf as isinf,
+    isnan as isnan,
+    le as le,
+    lerp as lerp,
+    less as less,
+    less_equal as less_equal,
+    lgamma as lgamma,
+    log as log,
+    log1p as log1p,
+    log2 as log2,
+    log10 as log10,
+    logaddexp as logaddexp,
+    logical_and as logical_and,
+    logical_not as logical_not,
+    logical_or as logical_or,
+    logical_xor as logical_xor,
+    lt as lt,
+    maximum as maximum,
+    minimum as minimum,
+    mul as mul,
+    nan_to_num as nan_to_num,
+    ne as ne,
+    neg as neg,
+    negative as negative,
+    not_equal as not_equal,
+    pow as pow,  # noqa: A004
+    reciprocal as reciprocal,
+    relu as relu,
+    remainder as remainder,
+    round as round,  # noqa: A004
+    rsqrt as rsqrt,
+    rsub as rsub,
+    sgn as sgn,
+    sigmoid as sigmoid,
+    sign as sign,
+    signbit as signbit,
+    sin as sin,
+    sinh as sinh,
+    sqrt as sqrt,
+    square as square,
+    sub as sub,
+    tan as tan,
+    tanh as tanh,
+    trunc as trunc,
+    where as where,
+)
+from compat._math import div as divide, mul as multiply, sub as subtract, div as true_divide
+from compat._methods import clone as clone, log_softmax as log_softmax, softmax as softmax
+from compat._random import (
+    Generator as Generator,
+    default_generator as default_generator,
+    get_rng_state as get_rng_state,
+    initial_seed as initial_seed,
+    manual_seed as manual_seed,
+    seed as seed,
+    set_rng_state as set_rng_state,
+)
+from compat._reduce import (
+    all as all,  # noqa: A004
+    amax as amax,
+    amin as amin,
+    aminmax as aminmax,
+    any as any,  # noqa: A004
+    argmax as argmax,
+    argmin as argmin,
+    argsort as argsort,
+    count_nonzero as count_nonzero,
+    cumprod as cumprod,
+    cumsum as cumsum,
+    logsumexp as logsumexp,
+    max as max,  # noqa: A004
+    mean as mean,
+    median as median,
+    min as min,  # noqa: A004
+    nanmean as nanmean,
+    nansum as nansum,
+    norm as norm,
+    prod as prod,
+    sort as sort,
+    std as std,
+    std_mean as std_mean,
+    sum as sum,  # noqa: A004
+    topk as topk,
+    var as var,
+    var_mean as var_mean,
+)
+from compat._shape import (
+    argwhere as argwhere,
+    broadcast_to as broadcast_to,
+    cat as cat,
+    chunk as chunk,
+    concat as concat,
+    concatenate as concatenate,
+    diag as diag,
+    diagonal as diagonal,
+    flatten as flatten,
+    flip as flip,
+    gather as gather,
+    hstack as hstack,
+    index_select as index_select,
+    masked_fill as masked_fill,
+    masked_select as masked_select,
+    movedim as movedim,
+    narrow as narrow,
+    nonzero as nonzero,
+    permute as permute,
+    ravel as ravel,
+    repeat_interleave as repeat_interleave,
+    reshape as reshape,
+    roll as roll,
+    scatter as scatter,
+    scatter_add as scatter_add,
+    split as split,
+    squeeze as squeeze,
+    stack as stack,
+    swapaxes as swapaxes,
+    t as t,
+    take as take,
+    tensor_split as tensor_split,
+    tile as tile,
+    trace as trace,
+    transpose as transpose,
+    tril as tril,
+    triu as triu,
+    unbind as unbind,
+    unflatten as unflatten,
+    unsqueeze as unsqueeze,
+    vstack as vstack,
+)
+from compat._tensor import Size as Size, Tensor as Tensor, device as device
+
+_methods.install()
+
+__version__ = "2.13.0+compat"
+
+#: Names loaded on first use (their modules import this package).
+_LAZY = {
+    "nn": "compat.nn",
+    "optim": "compat.optim",
+    "utils": "compat.utils",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        module = importlib.import_module(_LAZY[name])
+        globals()[name] = module
+        return module
+    if name in ("save", "load"):
+        from compat import _serialization
+
+        fn = getattr(_serialization, name)
+        globals()[name] = fn
+        return fn
+    raise AttributeError(f"module 'compat' has no attribute '{name}'")
+
+
+def is_floating_point(input) -> bool:  # noqa: A002
+    """Whether a tensor's dtype is floating point."""
+    return input.is_floating_point()
+
+
+def is_complex(input) -> bool:  # noqa: A002
+    """Whether a tensor's dtype is complex."""
+    return input.is_complex()
+
+
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None,
+                     profile=None, sci_mode=None) -> None:
+    """Accepted for compatibility; compat prints with PyTorch's defaults."""
+
+
+def get_num_threads() -> int:
+    """1 (numpy's BLAS decides its own threading)."""
+    return 1
+
+
+def set_num_threads(n) -> None:
+    """Accepted for compatibility."""
+
+
+FloatTensor = DoubleTensor = LongTensor = None  # replaced below
+
+
+def _typed(dt):
+    def make(*data):
+        from compat._creation import _tensor_constructor
+
+        arr = _tensor_constructor(data).astype(dt.np)
+        from compat._tensor import wrap
+
+        return wrap(arr)
+
+    return make
+
+
+FloatTensor = _typed(float32)
+DoubleTensor = _typed(float64)
+LongTensor = _typed(int64)
+IntTensor = _typed(int32)
+BoolTensor = _typed(bool)
+ByteTensor = _typed(uint8)

@@ -1,0 +1,379 @@
+"""compat's autograd: ops record on one long-lived funcgrad Tape; backward asks it.
+
+Every compat tensor that requires grad holds a value traced on ``TAPE``: a leaf's is
+``TAPE.watch(array)``, an op result's is what the funcgrad function returned.
+``backward()`` hands those values to ``TAPE.gradient`` (the forward pass never runs
+again) and accumulates the gradients into the leaves' ``.grad``. Beside funcgrad's
+graph compat keeps its own small one of ``grad_fn`` nodes: it gives PyTorch's names
+(``MulBackward0``), ``next_functions``, finds the leaves a backward pass must fill,
+and checks the version counters of the tensors each op saved, so that a tensor changed
+in place after it was used fails as it does in PyTorch instead of giving a stale answer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from funcgrad import Tape
+
+TAPE = Tape("compat")
+
+#: Grad mode: ``_MODE[0]`` is True while operations are recorded.
+_MODE = [True]
+
+
+class Node:
+    """A ``grad_fn``: the record of the op that produced a tensor.
+
+    Subclassed per PyTorch name (``type(t.grad_fn).__name__ == "MulBackward0"``).
+    """
+
+    __slots__ = ("_next", "_saved", "_freed", "__weakref__")
+
+    def __init__(self, nxt, saved):
+        self._next = nxt  # ((tensor, value used, tensor's grad_fn then), ...)
+        self._saved = saved  # ((storage, version then, tensor description), ...)
+        self._freed = False
+
+    def name(self) -> str:
+        """The node's PyTorch name, e.g. ``"MulBackward0"``."""
+        return type(self).__name__
+
+    @property
+    def next_functions(self):
+        """``((node, 0), ...)`` for the inputs: their grad_fn, AccumulateGrad, or None."""
+        out = []
+        for t, _v, fn in self._next:
+            if fn is not None:
+                out.append((fn, 0))
+            elif t.requires_grad:
+                out.append((AccumulateGrad(t), 0))
+            else:
+                out.append((None, 0))
+        return tuple(out)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+
+class AccumulateGrad:
+    """The node PyTorch shows where a leaf's gradient is accumulated."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    def name(self) -> str:
+        return "AccumulateGrad"
+
+    next_functions = ()
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad object at {hex(id(self))}>"
+
+
+_NODE_TYPES: dict[str, type] = {}
+
+
+def node_type(name: str) -> type:
+    """The Node subclass called ``name`` (made once)."""
+    cls = _NODE_TYPES.get(name)
+    if cls is None:
+        cls = _NODE_TYPES[name] = type(name, (Node,), {"__slots__": ()})
+    return cls
+
+
+_TORCH_NAMES = {
+    "multiply": "MulBackward0", "add": "AddBackward0", "subtract": "SubBackward0",
+    "true_divide": "DivBackward0", "divide": "DivBackward0", "negative": "NegBackward0",
+    "matmul": "MmBackward0", "sum": "SumBackward1", "power": "PowBackward0",
+    "reshape": "ViewBackward0", "broadcast_to": "ExpandBackward0", "where": "WhereBackward0",
+}
+
+
+def _torch_name(prim_name) -> str:
+    """PyTorch's grad_fn name for what funcgrad recorded as ``prim_name``."""
+    if prim_name in _TORCH_NAMES:
+        return _TORCH_NAMES[prim_name]
+    if not prim_name:
+        return "AliasBackward0"
+    return "".join(p.capitalize() for p in prim_name.split("_")) + "Backward0"
+
+
+# --- recording ---------------------------------------------------------------------------
+
+
+def _tensor_types():
+    from compat._tensor import Tensor
+
+    return Tensor
+
+
+def apply(name, fn, *args, saves=None, **kwargs):
+    """Run ``fn`` (a funcgrad function) on the tensors' values, recording when needed.
+
+    Args:
+        name: the grad_fn name PyTorch gives the result (``"ExpBackward0"``).
+        fn: a function written with funcgrad.numpy (or funcgrad.nn.functional).
+        *args: tensors (replaced by their values) and anything else (passed as is).
+        saves: positions of the tensor arguments the op saves for its backward pass
+            (their in-place modification then breaks backward, as in PyTorch);
+            ``None`` means all of them, ``()`` none.
+        **kwargs: passed to ``fn``.
+
+    Returns:
+        A Tensor (requiring grad when grad mode is on and an argument requires it).
+    """
+    from compat._tensor import Tensor, from_value
+
+    if _MODE[0]:
+        for a in args:
+            if isinstance(a, Tensor) and a._rg:
+                break
+        else:
+            return from_value(fn(*[a._s.array if isinstance(a, Tensor) else a for a in args],
+                                 **kwargs))
+    else:
+        return from_value(fn(*[a._s.array if isinstance(a, Tensor) else a for a in args],
+                             **kwargs))
+    vals = []
+    nxt = []
+    saved = []
+    for i, a in enumerate(args):
+        if isinstance(a, Tensor):
+            s = a._s
+            if a._rg:
+                v = a._traced()
+                nxt.append((a, v, a._fn))
+            else:
+                v = s.array
+            expose(s.array)
+            if saves is None or i in saves:
+                saved.append((s, s.version, a))
+            vals.append(v)
+        else:
+            vals.append(a)
+    out = fn(*vals, **kwargs)
+    return from_value(out, node_type(name)(tuple(nxt), tuple(saved)))
+
+
+def apply_multi(name, fn, *args, saves=None, **kwargs):
+    """Like :func:`apply` for a function returning a tuple: a tuple of tensors."""
+    from compat._tensor import Tensor, from_value
+
+    recording = _MODE[0] and any(isinstance(a, Tensor) and a._rg for a in args)
+    if not recording:
+        outs = fn(*[a._s.array if isinstance(a, Tensor) else a for a in args], **kwargs)
+        return tuple(from_value(o) for o in outs)
+    vals, nxt, saved = [], [], []
+    for i, a in enumerate(args):
+        if isinstance(a, Tensor):
+            s = a._s
+            if a._rg:
+                v = a._traced()
+                nxt.append((a, v, a._fn))
+            else:
+                v = s.array
+            expose(s.array)
+            if saves is None or i in saves:
+                saved.append((s, s.version, a))
+            vals.append(v)
+        else:
+            vals.append(a)
+    outs = fn(*vals, **kwargs)
+    cls = node_type(name)
+    node = cls(tuple(nxt), tuple(saved))
+    return tuple(from_value(o, node) for o in outs)
+
+
+# Arrays a recorded graph may hold (by id, until they are garbage): in-place ops must not
+# write into them, they replace the tensor's array instead (copy on write).
+_EXPOSED: dict[int, object] = {}
+
+
+def _forget(ref, _pop=_EXPOSED.pop):
+    _pop(ref.key, None)
+
+
+def expose(a) -> None:
+    """Mark the memory of ``a`` (an ndarray) as possibly held by a recorded graph."""
+    while isinstance(a.base, np.ndarray):
+        a = a.base
+    k = id(a)
+    if k not in _EXPOSED:
+        import weakref
+
+        r = weakref.KeyedRef(a, _forget, k)
+        _EXPOSED[k] = r
+
+
+def is_exposed(a) -> bool:
+    """Whether an ndarray's memory may be held by a recorded graph."""
+    while isinstance(a.base, np.ndarray):
+        a = a.base
+    return id(a) in _EXPOSED
+
+
+# --- backward --------------------------------------------------------------------------
+
+FREED = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward."
+)
+
+
+def _version_error(t, version_then, now, producer):
+    from compat import _dtypes
+
+    kind = f"torch.{_dtypes.TENSOR_TYPE[t.dtype]} [{', '.join(map(str, t.shape))}]"
+    if producer:
+        producer = producer.rstrip("0123456789")
+        producer = producer[: -len("Backward")] if producer.endswith("Backward") else producer
+    where = f", which is output 0 of {producer}," if producer else ""
+    return RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: [{kind}]{where} is at version {now}; expected version "
+        f"{version_then} instead. Hint: enable anomaly detection to find the operation "
+        "that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."
+    )
+
+
+def _walk(roots):
+    """The grad_fn nodes reachable from ``roots`` (tensors), checked; and their entries.
+
+    Returns (nodes, entries) where entries are every (tensor, value, fn) input record.
+    Raises PyTorch's errors for freed graphs and for saved tensors changed in place.
+    """
+    seen = set()
+    nodes = []
+    stack = [t._fn for t in roots if t._fn is not None]
+    entries = []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node._freed:
+            raise RuntimeError(FREED)
+        for s, version, t in node._saved:
+            if s.version != version:
+                producer = t._fn.name() if t._fn is not None and t._fn is not node else None
+                raise _version_error(t, version, s.version, producer)
+        nodes.append(node)
+        for entry in node._next:
+            entries.append(entry)
+            fn = entry[2]
+            if fn is not None and id(fn) not in seen:
+                stack.append(fn)
+    return nodes, entries
+
+
+def run_backward(outputs, grad_outputs, *, retain_graph, create_graph, inputs=None,
+                 accumulate=True, allow_unused=False, who="backward"):
+    """The engine behind ``Tensor.backward``, ``autograd.backward`` and ``autograd.grad``."""
+    from compat._tensor import Tensor, from_value
+
+    if retain_graph is None:
+        retain_graph = create_graph
+    roots, seeds = [], []
+    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
+        if not isinstance(out, Tensor):
+            raise TypeError(f"expected a Tensor as output {i}, got {type(out).__name__}")
+        if not out._rg:
+            raise RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn"
+            )
+        if g is None:
+            if out._s.array.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            seed = np.ones(out._s.array.shape, out._s.array.dtype)
+        else:
+            if isinstance(g, Tensor):
+                gs = g
+            else:
+                from compat._creation import tensor as _tensor
+
+                gs = _tensor(g, dtype=out.dtype)
+            if tuple(gs.shape) != tuple(out.shape):
+                from compat._tensor import Size
+
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[{i}] has a shape of {Size(gs.shape)} and "
+                    f"output[{i}] has a shape of {Size(out.shape)}."
+                )
+            seed = gs._traced() if (create_graph and gs._rg) else gs._s.array
+            if seed.dtype != out._s.array.dtype:
+                seed = seed.astype(out._s.array.dtype)
+        roots.append(out)
+        seeds.append(seed)
+    nodes, entries = _walk(roots)
+    # What to differentiate with respect to: tensor id -> (tensor, [values]).
+    wanted: dict[int, tuple] = {}
+    if inputs is None:
+        for t, v, fn in entries:
+            if fn is None or t._retain:
+                wanted.setdefault(id(t), (t, []))[1].append(v)
+        for t in roots:
+            if t._fn is None or t._retain:
+                wanted.setdefault(id(t), (t, []))[1].append(t._traced())
+    else:
+        ids = {id(t): t for t in inputs}
+        for t, v, _fn in entries:
+            if id(t) in ids:
+                wanted.setdefault(id(t), (t, []))[1].append(v)
+        for t in roots:
+            if id(t) in ids:
+                wanted.setdefault(id(t), (t, []))[1].append(t._traced())
+    values, owners, seen_vals = [], [], set()
+    for key, (t, vs) in wanted.items():
+        for v in vs:
+            if id(v) not in seen_vals:
+                seen_vals.add(id(v))
+                values.append(v)
+                owners.append(key)
+    root_vals = [t._traced() for t in roots]
+    try:
+        grads = TAPE.gradient(
+            root_vals,
+            values,
+            seeds,
+            unused="none",
+            create_graph=create_graph,
+            retain_graph=retain_graph or create_graph,
+        )
+    except RuntimeError as e:
+        if "retain_graph" in str(e):
+            raise RuntimeError(FREED) from None
+        raise
+    if not retain_graph:
+        for node in nodes:
+            node._freed = True
+    summed: dict[int, object] = {}
+    for key, g in zip(owners, grads):
+        if g is None:
+            continue
+        summed[key] = g if key not in summed else summed[key] + g
+    result = {}
+    for key, g in summed.items():
+        t = wanted[key][0]
+        if not TAPE.is_recorded(g):
+            g = np.asarray(g)
+            if g.dtype != t._s.array.dtype:
+                g = g.astype(t._s.array.dtype)
+            result[key] = from_value(g)
+        else:
+            result[key] = from_value(g, node_type(_torch_name(TAPE.producer(g)))(
+                tuple((n[0], n[1], n[2]) for n in entries if n[2] is None and n[0]._rg),
+                ()))
+    if accumulate:
+        for key, gt in result.items():
+            t = wanted[key][0]
+            if inputs is None and t._fn is not None and not t._retain:
+                continue
+            t._accumulate(gt)
+        return None
+    return result

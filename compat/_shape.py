@@ -1,0 +1,637 @@
+"""Shapes, joins, indexing and dtype conversion, as PyTorch spells them."""
+
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+import funcgrad.numpy as fnp
+from compat import _dtypes
+from compat._autograd import _MODE, apply, apply_multi
+from compat._tensor import Size, Tensor, _dim, wrap
+
+
+def _shape_arg(shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
+        shape = tuple(shape[0])
+    return tuple(int(s) for s in shape)
+
+
+def _resolve(shape, numel):
+    """``shape`` with its one -1 filled in; PyTorch's error when it cannot hold numel."""
+    known = 1
+    free = [i for i, s in enumerate(shape) if s == -1]
+    if len(free) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    for s in shape:
+        if s != -1:
+            if s < 0:
+                raise RuntimeError(f"invalid shape dimension {s}")
+            known *= s
+    if free:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}")
+        shape = tuple(numel // known if s == -1 else s for s in shape)
+    elif known != numel:
+        raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}")
+    return shape
+
+
+def view(input, *shape):  # noqa: A002
+    """The same data with another shape; refused where PyTorch needs a copy (use reshape).
+
+    ``view(dtype)`` reinterprets the bytes as another dtype.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.arange(6).view(2, -1)
+        tensor([[0, 1, 2],
+                [3, 4, 5]])
+    """
+    if len(shape) == 1 and isinstance(shape[0], _dtypes.dtype):
+        return wrap(input._s.array.view(shape[0].np))
+    shape = _resolve(_shape_arg(shape), input._s.array.size)
+    a = input._s.array
+    try:
+        np.reshape(a, shape, copy=False)
+    except ValueError:
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least one "
+            "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+        ) from None
+    return apply("ViewBackward0", lambda v: fnp.reshape(v, shape), input, saves=())
+
+
+def reshape(input, *shape):  # noqa: A002
+    """The data with another shape (one dimension may be -1).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.arange(4).reshape(2, 2).shape
+        torch.Size([2, 2])
+    """
+    shape = _resolve(_shape_arg(shape), input._s.array.size)
+    return apply("ViewBackward0", lambda v: fnp.reshape(v, shape), input, saves=())
+
+
+def view_as(input, other):  # noqa: A002
+    """``view(other.shape)``."""
+    return view(input, other.shape)
+
+
+def reshape_as(input, other):  # noqa: A002
+    """``reshape(other.shape)``."""
+    return reshape(input, other.shape)
+
+
+def flatten(input, start_dim=0, end_dim=-1):  # noqa: A002
+    """Merge dimensions ``start_dim..end_dim`` into one (all by default).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.zeros(2, 3, 4).flatten(1).shape
+        torch.Size([2, 12])
+    """
+    shape = input.shape
+    if not shape:
+        return reshape(input, 1)
+    s, e = _dim(start_dim, len(shape)), _dim(end_dim, len(shape))
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    n = 1
+    for d in shape[s : e + 1]:
+        n *= d
+    return reshape(input, tuple(shape[:s]) + (n,) + tuple(shape[e + 1 :]))
+
+
+def unflatten(input, dim, sizes):  # noqa: A002
+    """Split dimension ``dim`` into ``sizes``."""
+    shape = input.shape
+    d = _dim(dim, len(shape))
+    return reshape(input, tuple(shape[:d]) + tuple(sizes) + tuple(shape[d + 1 :]))
+
+
+def ravel(input):  # noqa: A002
+    """The elements as a 1-D tensor."""
+    return reshape(input, -1)
+
+
+def permute(input, *dims):  # noqa: A002
+    """Reorder the dimensions.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.zeros(2, 3, 4).permute(2, 0, 1).shape
+        torch.Size([4, 2, 3])
+    """
+    dims = _shape_arg(dims)
+    n = input.ndim
+    if len(dims) != n:
+        raise RuntimeError(
+            f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
+            f"length of the desired ordering of dimensions i.e. input.dim() = {n} is not equal "
+            f"to len(dims) = {len(dims)}"
+        )
+    axes = tuple(_dim(d, n) for d in dims)
+    return apply("PermuteBackward0", lambda v: fnp.transpose(v, axes), input, saves=())
+
+
+def transpose(input, dim0, dim1):  # noqa: A002
+    """Swap two dimensions."""
+    n = input.ndim
+    a, b = _dim(dim0, n), _dim(dim1, n)
+    if n < 2:
+        return apply("TransposeBackward0", lambda v: v, input, saves=())
+    return apply("TransposeBackward0", lambda v: fnp.swapaxes(v, a, b), input, saves=())
+
+
+swapaxes = swapdims = transpose
+
+
+def t(input):  # noqa: A002
+    """Transpose a tensor of at most 2 dimensions."""
+    if input.ndim > 2:
+        raise RuntimeError(
+            f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D"
+        )
+    if input.ndim < 2:
+        return apply("TBackward0", lambda v: v, input, saves=())
+    return apply("TBackward0", lambda v: fnp.transpose(v), input, saves=())
+
+
+def movedim(input, source, destination):  # noqa: A002
+    """Move dimensions to new positions."""
+    return apply("MovedimBackward0", lambda v: fnp.moveaxis(v, source, destination), input)
+
+
+moveaxis = movedim
+
+
+def unsqueeze(input, dim):  # noqa: A002
+    """Insert a dimension of size 1 at ``dim`` (negative counts from the end)."""
+    d = _dim(dim, input.ndim + 1)
+    return apply("UnsqueezeBackward0", lambda v: fnp.expand_dims(v, d), input, saves=())
+
+
+def squeeze(input, dim=None):  # noqa: A002
+    """Drop dimensions of size 1 (all, or those of ``dim`` that have size 1)."""
+    shape = input.shape
+    if dim is None:
+        axes = tuple(i for i, s in enumerate(shape) if s == 1)
+        name = "SqueezeBackward0"
+    else:
+        ds = dim if isinstance(dim, (tuple, list)) else (dim,)
+        axes = tuple(sorted({_dim(d, len(shape)) for d in ds if shape and shape[_dim(d, len(shape))] == 1}))
+        name = "SqueezeBackward1"
+    if not axes:
+        return apply(name, lambda v: v, input, saves=())
+    return apply(name, lambda v: fnp.squeeze(v, axis=axes), input, saves=())
+
+
+def expand(input, *sizes):  # noqa: A002
+    """Broadcast to a larger shape (-1 keeps a dimension)."""
+    sizes = _shape_arg(sizes)
+    shape = input.shape
+    lead = len(sizes) - len(shape)
+    if lead < 0:
+        raise RuntimeError(
+            f"expand({input.type()}{{[{', '.join(map(str, shape))}]}}, size=[{len(sizes)}]): "
+            "the number of sizes provided (" + str(len(sizes)) + ") must be greater or equal "
+            "to the number of dimensions in the tensor (" + str(len(shape)) + ")"
+        )
+    target = []
+    for i, s in enumerate(sizes):
+        if s == -1:
+            if i < lead:
+                raise RuntimeError("The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension " + str(i))
+            s = shape[i - lead]
+        elif i >= lead and shape[i - lead] != 1 and shape[i - lead] != s:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({s}) must match the existing size "
+                f"({shape[i - lead]}) at non-singleton dimension {i}.  Target sizes: "
+                f"[{', '.join(map(str, sizes))}].  Tensor sizes: [{', '.join(map(str, shape))}]"
+            )
+        target.append(s)
+    target = tuple(target)
+    return apply("ExpandBackward0", lambda v: fnp.broadcast_to(v, target), input, saves=())
+
+
+def expand_as(input, other):  # noqa: A002
+    """``expand(other.shape)``."""
+    return expand(input, other.shape)
+
+
+def broadcast_to(input, size):  # noqa: A002
+    """``expand(size)``."""
+    return expand(input, size)
+
+
+def repeat(input, *sizes):  # noqa: A002
+    """Tile the tensor ``sizes`` times along each dimension."""
+    sizes = _shape_arg(sizes)
+    if len(sizes) < input.ndim:
+        raise RuntimeError(
+            "Number of dimensions of repeat dims can not be smaller than number of dimensions "
+            "of tensor"
+        )
+    return apply("RepeatBackward0", lambda v: fnp.tile(v, sizes), input, saves=())
+
+
+def tile(input, dims):  # noqa: A002
+    """Like numpy's tile."""
+    return apply("RepeatBackward0", lambda v: fnp.tile(v, tuple(dims)), input, saves=())
+
+
+def repeat_interleave(input, repeats, dim=None):  # noqa: A002
+    """Repeat each element ``repeats`` times."""
+    r = repeats._s.array if isinstance(repeats, Tensor) else repeats
+    return apply("RepeatInterleaveBackward0", lambda v: fnp.repeat(v, r, axis=dim), input)
+
+
+def flip(input, dims):  # noqa: A002
+    """Reverse the order along ``dims``."""
+    dims = tuple(_dim(d, input.ndim) for d in ((dims,) if isinstance(dims, int) else dims))
+    return apply("FlipBackward0", lambda v: fnp.flip(v, axis=dims), input, saves=())
+
+
+def roll(input, shifts, dims=None):  # noqa: A002
+    """Roll elements along ``dims``."""
+    return apply("RollBackward0", lambda v: fnp.roll(v, shifts, axis=dims), input, saves=())
+
+
+def narrow(input, dim, start, length):  # noqa: A002
+    """``length`` elements from ``start`` along ``dim``."""
+    d = _dim(dim, input.ndim)
+    idx = (builtins.slice(None),) * d + (builtins.slice(start, start + length),)
+    return apply("SliceBackward0", lambda v: v[idx], input, saves=())
+
+
+def tril(input, diagonal=0):  # noqa: A002
+    """The lower triangle."""
+    return apply("TrilBackward0", lambda v: fnp.tril(v, diagonal), input, saves=())
+
+
+def triu(input, diagonal=0):  # noqa: A002
+    """The upper triangle."""
+    return apply("TriuBackward0", lambda v: fnp.triu(v, diagonal), input, saves=())
+
+
+def diag(input, diagonal=0):  # noqa: A002
+    """A diagonal matrix from a vector, or a matrix's diagonal."""
+    return apply("DiagBackward0", lambda v: fnp.diag(v, diagonal), input, saves=())
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):  # noqa: A002
+    """A diagonal of a tensor."""
+    return apply(
+        "DiagonalBackward0", lambda v: fnp.diagonal(v, offset, dim1, dim2), input, saves=()
+    )
+
+
+def trace(input):  # noqa: A002
+    """The sum of the diagonal."""
+    return apply("TraceBackward0", fnp.trace, input, saves=())
+
+
+# --- joins and splits --------------------------------------------------------------------
+
+
+def _tensors(tensors, name):
+    if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
+        raise TypeError(
+            f"{name}() received an invalid combination of arguments - got "
+            f"({type(tensors).__name__}), but expected a tuple or list of Tensors"
+        )
+    if not tensors:
+        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+    return list(tensors)
+
+
+def cat(tensors, dim=0, *, out=None):
+    """Join tensors along an existing dimension.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.cat([torch.zeros(1, 2), torch.ones(1, 2)]).shape
+        torch.Size([2, 2])
+    """
+    ts = _tensors(tensors, "cat")
+    ts = [x for x in ts if not (x.ndim == 1 and x.shape[0] == 0)] or ts[:1]
+    d = _dim(dim, ts[0].ndim)
+    rt = _dtypes.result_type(*[x.reshape(1) if x.ndim == 0 else x for x in ts])
+    for i, x in enumerate(ts):
+        if x.ndim != ts[0].ndim:
+            raise RuntimeError(
+                f"Tensors must have same number of dimensions: got {ts[0].ndim} and {x.ndim}"
+            )
+        for k in range(x.ndim):
+            if k != d and x.shape[k] != ts[0].shape[k]:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {d}. Expected size "
+                    f"{ts[0].shape[k]} but got size {x.shape[k]} for tensor number {i} in the list."
+                )
+    return apply(
+        "CatBackward0",
+        lambda *vs: fnp.concatenate([v if v.dtype == rt else fnp.astype(v, rt) for v in vs], axis=d),
+        *ts,
+        saves=(),
+    )
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0, *, out=None):
+    """Join tensors along a new dimension.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.stack([torch.zeros(2), torch.ones(2)], dim=1).shape
+        torch.Size([2, 2])
+    """
+    ts = _tensors(tensors, "stack")
+    for i, x in enumerate(ts):
+        if x.shape != ts[0].shape:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got "
+                f"[{', '.join(map(str, ts[0].shape))}] at entry 0 and "
+                f"[{', '.join(map(str, x.shape))}] at entry {i}"
+            )
+    d = _dim(dim, ts[0].ndim + 1)
+    rt = _dtypes.result_type(*[x.reshape(1) if x.ndim == 0 else x for x in ts])
+    return apply(
+        "StackBackward0",
+        lambda *vs: fnp.stack([v if v.dtype == rt else fnp.astype(v, rt) for v in vs], axis=d),
+        *ts,
+        saves=(),
+    )
+
+
+def hstack(tensors):
+    """Stack horizontally (along dim 1, or 0 for 1-D)."""
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+
+
+def vstack(tensors):
+    """Stack vertically (rows)."""
+    return cat([x.reshape(1, -1) if x.ndim == 1 else x for x in tensors], 0)
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    """Split into chunks of a size (the last may be smaller) or of given sizes."""
+    d = _dim(dim, tensor.ndim)
+    n = tensor.shape[d]
+    if isinstance(split_size_or_sections, int):
+        step = split_size_or_sections
+        bounds = list(range(0, n, step)) + [n] if n else [0, 0]
+    else:
+        sizes = list(split_size_or_sections)
+        if builtins.sum(sizes) != n:
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's "
+                f"size at dimension {d}), but got split_sizes={sizes}"
+            )
+        bounds = [0]
+        for s in sizes:
+            bounds.append(bounds[-1] + s)
+    idx = [
+        (builtins.slice(None),) * d + (builtins.slice(a, b),) for a, b in zip(bounds, bounds[1:])
+    ]
+    return apply_multi("SplitBackward0", lambda v: tuple(v[i] for i in idx), tensor, saves=())
+
+
+def chunk(input, chunks, dim=0):  # noqa: A002
+    """Split into ``chunks`` pieces of (nearly) equal size."""
+    n = input.shape[_dim(dim, input.ndim)]
+    size = -(-n // chunks)
+    return split(input, builtins.max(size, 1), dim)
+
+
+def tensor_split(input, indices_or_sections, dim=0):  # noqa: A002
+    """numpy's array_split."""
+    d = _dim(dim, input.ndim)
+    n = input.shape[d]
+    if isinstance(indices_or_sections, int):
+        k = indices_or_sections
+        sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
+    else:
+        pts = [0] + list(indices_or_sections) + [n]
+        sizes = [b - a for a, b in zip(pts, pts[1:])]
+    return split(input, sizes, d)
+
+
+def unbind(input, dim=0):  # noqa: A002
+    """The slices along ``dim``, as a tuple."""
+    d = _dim(dim, input.ndim)
+    n = input.shape[d]
+    idx = [(builtins.slice(None),) * d + (i,) for i in range(n)]
+    return apply_multi("UnbindBackward0", lambda v: tuple(v[i] for i in idx), input, saves=())
+
+
+# --- indexing ----------------------------------------------------------------------------
+
+
+def _index(idx):
+    """A PyTorch index as a numpy index (tensors to arrays; negative steps refused)."""
+    if isinstance(idx, tuple):
+        return tuple(_index_one(i) for i in idx)
+    return _index_one(idx)
+
+
+def _index_one(i):
+    if isinstance(i, Tensor):
+        a = i._s.array
+        if a.dtype.kind == "f":
+            raise IndexError(
+                "tensors used as indices must be long, int, byte or bool tensors"
+            )
+        return a
+    if isinstance(i, builtins.slice):
+        if i.step is not None and int(i.step) <= 0:
+            raise ValueError("step must be greater than zero")
+        return builtins.slice(*(None if x is None else int(x) for x in (i.start, i.stop, i.step)))
+    if isinstance(i, list):
+        return np.asarray([x.item() if isinstance(x, Tensor) else x for x in i])
+    return i
+
+
+def _index_name(idx):
+    parts = idx if isinstance(idx, tuple) else (idx,)
+    if builtins.any(isinstance(p, (np.ndarray, list)) for p in parts):
+        return "IndexBackward0"
+    if builtins.all(isinstance(p, (int, np.integer)) for p in parts):
+        return "SelectBackward0"
+    if builtins.any(p is None for p in parts) and not builtins.any(
+        isinstance(p, builtins.slice) for p in parts
+    ):
+        return "UnsqueezeBackward0"
+    if builtins.any(isinstance(p, (int, np.integer)) for p in parts):
+        return "SelectBackward0"
+    return "SliceBackward0"
+
+
+def getitem(input, idx):  # noqa: A002
+    """``input[idx]``: ints, slices, None, ..., integer/bool tensors and lists."""
+    if input._s.array.ndim == 0 and idx not in ((), Ellipsis, None) and not isinstance(idx, (Tensor, np.ndarray)):
+        raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+    nidx = _index(idx)
+    _check_bounds(input, nidx)
+    return apply(_index_name(nidx), lambda v: v[nidx], input, saves=())
+
+
+def _check_bounds(input, nidx):
+    parts = nidx if isinstance(nidx, tuple) else (nidx,)
+    shape = input.shape
+    dim = 0
+    for p in parts:
+        if p is None:
+            continue
+        if p is Ellipsis:
+            rest = builtins.sum(1 for q in parts if q is not None and q is not Ellipsis)
+            dim = len(shape) - rest + dim
+            continue
+        if isinstance(p, (int, np.integer)) and not isinstance(p, builtins.bool):
+            if dim < len(shape) and not -shape[dim] <= p < shape[dim]:
+                raise IndexError(
+                    f"index {p} is out of bounds for dimension {dim} with size {shape[dim]}"
+                )
+        if isinstance(p, np.ndarray) and p.dtype == np.bool_:
+            dim += p.ndim
+            continue
+        dim += 1
+
+
+def setitem(input, idx, value):  # noqa: A002
+    """``input[idx] = value`` (recorded as PyTorch's CopySlices when grad is on)."""
+    from compat._inplace import check_inplace
+
+    check_inplace(input, view=True)
+    nidx = _index(idx)
+    recording = _MODE[0] and (input._rg or (isinstance(value, Tensor) and value._rg))
+    dt = input._s.array.dtype
+    if recording:
+        new = apply(
+            "CopySlices",
+            lambda v, w: fnp.at(v)[nidx].set(w if not hasattr(w, "dtype") or w.dtype == dt else fnp.astype(w, dt)),
+            input,
+            value if isinstance(value, Tensor) else np.asarray(value, dt),
+        )
+        input._become(new)
+        return
+    val = value._s.array if isinstance(value, Tensor) else value
+    input._write(lambda a: a.__setitem__(nidx, val))
+
+
+def index_select(input, dim, index):  # noqa: A002
+    """The entries at ``index`` along ``dim``."""
+    d = _dim(dim, input.ndim)
+    idx = index._s.array
+    return apply("IndexSelectBackward0", lambda v: fnp.take(v, idx, axis=d), input, saves=())
+
+
+def gather(input, dim, index):  # noqa: A002
+    """``out[i][j] = input[i][index[i][j]]`` along ``dim``."""
+    d = _dim(dim, input.ndim)
+    idx = index._s.array
+    return apply("GatherBackward0", lambda v: fnp.take_along_axis(v, idx, axis=d), input, saves=())
+
+
+def take(input, index):  # noqa: A002
+    """Elements of the flattened tensor at ``index``."""
+    idx = index._s.array
+    return apply("TakeBackward0", lambda v: fnp.reshape(v, (-1,))[idx], input, saves=())
+
+
+def masked_fill(input, mask, value):  # noqa: A002
+    """``value`` where ``mask`` is true."""
+    m = mask._s.array
+    if m.dtype != np.bool_:
+        raise RuntimeError(
+            f"masked_fill_ only supports boolean masks, but got mask with dtype "
+            f"{_dtypes.from_numpy(m.dtype)}"
+        )
+    dt = input._s.array.dtype
+    if isinstance(value, Tensor):
+        return apply(
+            "MaskedFillBackward0",
+            lambda v, w: fnp.where(m, fnp.astype(w, dt) if w.dtype != dt else w, v),
+            input,
+            value,
+        )
+    fill = np.asarray(value).astype(dt)
+    return apply("MaskedFillBackward0", lambda v: fnp.where(m, fill, v), input, saves=())
+
+
+def masked_select(input, mask):  # noqa: A002
+    """The elements where ``mask`` is true, as a 1-D tensor."""
+    m = np.broadcast_to(mask._s.array, input.shape)
+    return apply("MaskedSelectBackward0", lambda v: v[m], input, saves=())
+
+
+def nonzero(input, *, as_tuple=False):  # noqa: A002
+    """Indices of the non-zero elements (``(n, ndim)`` int64, or a tuple of 1-D)."""
+    nz = np.nonzero(input._s.array)
+    if as_tuple:
+        return tuple(wrap(i.astype(np.int64)) for i in nz)
+    return wrap(np.stack(nz, axis=1).astype(np.int64) if nz else np.zeros((0, 0), np.int64))
+
+
+def argwhere(input):  # noqa: A002
+    """``nonzero(input)``."""
+    return nonzero(input)
+
+
+def scatter(input, dim, index, src=None, value=None, *, reduce=None):  # noqa: A002
+    """Write ``src`` (or ``value``) into ``input`` at ``index`` along ``dim``."""
+    d = _dim(dim, input.ndim)
+    idx = index._s.array
+    grids = np.indices(idx.shape, sparse=True)
+    full = tuple(idx if k == d else grids[k] for k in range(input.ndim))
+    if src is None:
+        src = value
+    if isinstance(src, Tensor):
+        s = src
+        return apply(
+            "ScatterBackward0",
+            lambda v, w: fnp.at(v)[full].set(w[tuple(builtins.slice(0, n) for n in idx.shape)]),
+            input,
+            s,
+        )
+    fill = np.asarray(src, input._s.array.dtype)
+    return apply("ScatterBackward1", lambda v: fnp.at(v)[full].set(fill), input)
+
+
+def scatter_add(input, dim, index, src):  # noqa: A002
+    """Add ``src`` into ``input`` at ``index`` along ``dim``."""
+    d = _dim(dim, input.ndim)
+    idx = index._s.array
+    grids = np.indices(idx.shape, sparse=True)
+    full = tuple(idx if k == d else grids[k] for k in range(input.ndim))
+    return apply(
+        "ScatterAddBackward0",
+        lambda v, w: fnp.at(v)[full].add(w[tuple(builtins.slice(0, n) for n in idx.shape)]),
+        input,
+        src,
+    )
+
+
+def index_add(input, dim, index, source, *, alpha=1):  # noqa: A002
+    """Add ``alpha * source`` at ``index`` along ``dim``."""
+    d = _dim(dim, input.ndim)
+    idx = (builtins.slice(None),) * d + (index._s.array,)
+    return apply(
+        "IndexAddBackward0", lambda v, w: fnp.at(v)[idx].add(w * alpha), input, source
+    )
+
+
+# --- dtype conversion ----------------------------------------------------------------------
+
+
+def to_dtype(input, dt, copy=False):  # noqa: A002
+    """``input`` converted to numpy dtype ``dt`` (itself when it already has it)."""
+    if input._s.array.dtype == dt and not copy:
+        return input
+    if input._rg and dt.kind not in "fc":
+        return wrap(input._s.array.astype(dt))
+    return apply("ToCopyBackward0", lambda v: fnp.astype(v, dt), input, saves=())

@@ -1,0 +1,566 @@
+"""compat.Tensor: a mutable handle around an array, as PyTorch scripts expect.
+
+A tensor holds a :class:`Storage` (the current numpy array and its version counter,
+shared by ``detach()``, ``.data`` and state dicts, which alias the tensor as in
+PyTorch), ``requires_grad``, ``grad`` and ``grad_fn``. While grad mode is on, a tensor
+that requires grad also holds its value traced on compat's tape (see ``_autograd``).
+In-place operations write into the array when no recorded graph can hold it, and
+otherwise replace it (copy on write), so graphs recorded earlier are never corrupted.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+import funcgrad
+from compat import _autograd, _dtypes
+from compat._autograd import _MODE, TAPE
+
+__all__ = ["Tensor", "Size", "Storage", "wrap", "from_value"]
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple of ints (``torch.Size``).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.zeros(2, 3).shape == (2, 3), torch.zeros(2, 3).shape
+        (True, torch.Size([2, 3]))
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"torch.Size([{', '.join(map(str, self))}])"
+
+    __str__ = __repr__
+
+    def numel(self) -> int:
+        """The number of elements of a tensor of this shape."""
+        n = 1
+        for d in self:
+            n *= d
+        return n
+
+    def __getitem__(self, i):
+        r = tuple.__getitem__(self, i)
+        return Size(r) if isinstance(i, slice) else r
+
+
+class Storage:
+    """The array behind one or more tensors, and its version counter."""
+
+    __slots__ = ("array", "version")
+
+    def __init__(self, array):
+        self.array = array
+        self.version = 0
+
+
+class device:  # noqa: N801 (torch's spelling)
+    """Where a tensor lives: compat has the CPU only.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.device("cpu"), torch.zeros(1).device == torch.device("cpu")
+        (device(type='cpu'), True)
+    """
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type="cpu", index=None):  # noqa: A002
+        if isinstance(type, device):
+            type, index = type.type, type.index  # noqa: A001
+        name = str(type)
+        if ":" in name:
+            name, idx = name.split(":", 1)
+            index = int(idx)
+        if name not in ("cpu", "cuda", "mps", "meta"):
+            raise RuntimeError(
+                "Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, "
+                f"fpga, maia, xla, lazy, vulkan, mps, meta, hpu, mtia, privateuseone device "
+                f"type at start of device string: {type}"
+            )
+        self.type = name
+        self.index = index
+
+    def __repr__(self) -> str:
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self) -> str:
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self) -> int:
+        return hash((self.type, self.index))
+
+
+CPU = device("cpu")
+
+
+def check_device(d) -> None:
+    """Refuse devices other than the CPU, with the error PyTorch gives without CUDA."""
+    if d is None:
+        return
+    dev = d if isinstance(d, device) else device(d)
+    if dev.type != "cpu":
+        raise AssertionError("Torch not compiled with CUDA enabled")
+
+
+class Tensor:
+    """A multi-dimensional array with PyTorch's API, differentiable through compat's tape.
+
+    Make tensors with ``compat.tensor``, ``zeros``, ``randn``... (``Tensor(...)`` also
+    works, as ``torch.Tensor`` does: float32 data).
+
+    Example:
+        >>> import compat as torch
+        >>> w = torch.tensor([1.0, 2.0], requires_grad=True)
+        >>> loss = (w * w).sum()
+        >>> loss.backward()
+        >>> w.grad
+        tensor([2., 4.])
+    """
+
+    __slots__ = ("_s", "_v", "_vv", "_rg", "_grad", "_fn", "_retain", "__weakref__", "__dict__")
+    __array_priority__ = 1000
+
+    def __init__(self, *data):
+        from compat._creation import _tensor_constructor
+
+        arr = _tensor_constructor(data)
+        _init(self, Storage(arr))
+
+    # --- basic attributes ----------------------------------------------------------------
+
+    @property
+    def _np_dtype(self):
+        return self._s.array.dtype
+
+    @property
+    def _data(self):
+        return self._s.array
+
+    @property
+    def dtype(self) -> _dtypes.dtype:
+        return _dtypes.from_numpy(self._s.array.dtype)
+
+    @property
+    def shape(self) -> Size:
+        return Size(self._s.array.shape)
+
+    def size(self, dim=None):
+        """The shape (``torch.Size``), or the length of dimension ``dim``."""
+        shape = self._s.array.shape
+        if dim is None:
+            return Size(shape)
+        return shape[_dim(dim, len(shape))]
+
+    @property
+    def ndim(self) -> int:
+        return self._s.array.ndim
+
+    def dim(self) -> int:
+        """The number of dimensions."""
+        return self._s.array.ndim
+
+    ndimension = dim
+
+    def numel(self) -> int:
+        """The number of elements."""
+        return self._s.array.size
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        """Bytes per element."""
+        return self._s.array.itemsize
+
+    @property
+    def device(self) -> device:
+        return CPU
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    is_leaf = property(lambda self: self._fn is None or not self._rg)
+    grad_fn = property(lambda self: self._fn if self._rg else None)
+
+    @property
+    def is_floating_point_(self):  # pragma: no cover - alias kept private
+        return self._s.array.dtype.kind == "f"
+
+    def is_floating_point(self) -> bool:
+        """Whether the dtype is a floating-point type."""
+        return self._s.array.dtype.kind == "f"
+
+    def is_complex(self) -> bool:
+        """Whether the dtype is complex."""
+        return self._s.array.dtype.kind == "c"
+
+    @property
+    def _version(self) -> int:
+        return self._s.version
+
+    def __len__(self) -> int:
+        if not self._s.array.ndim:
+            raise TypeError("len() of a 0-d tensor")
+        return self._s.array.shape[0]
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __iter__(self):
+        if not self._s.array.ndim:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._s.array.shape[0]))
+
+    def __bool__(self) -> bool:
+        a = self._s.array
+        if a.size != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(a.reshape(()))
+
+    def __float__(self) -> float:
+        a = self._s.array
+        if a.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return float(a.reshape(()))
+
+    def __int__(self) -> int:
+        a = self._s.array
+        if a.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return int(a.reshape(()))
+
+    def __index__(self) -> int:
+        a = self._s.array
+        if a.size != 1 or a.dtype.kind not in "iub":
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(a.reshape(()))
+
+    def __complex__(self) -> complex:
+        return complex(self.item())
+
+    def __format__(self, spec: str) -> str:
+        if self._s.array.size == 1 and self._s.array.ndim == 0:
+            return format(self.item(), spec)
+        if not spec:
+            return repr(self)
+        return object.__format__(self, spec)
+
+    def __array__(self, dtype=None, copy=None):
+        if self._rg:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                "instead."
+            )
+        a = self._s.array
+        return a if dtype is None else a.astype(dtype)
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild, (self._s.array.copy(), self._rg, type(self)))
+
+    def __deepcopy__(self, memo):
+        if not self.is_leaf:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the "
+                "deepcopy protocol at the moment.  If you were attempting to deepcopy a module, "
+                "this may be because of a torch.nn.utils.weight_norm usage, see "
+                "https://github.com/pytorch/pytorch/pull/103001"
+            )
+        new = type(self).__new__(type(self))
+        _init(new, Storage(self._s.array.copy()), self._rg)
+        if self._grad is not None:
+            new._grad = self._grad.__deepcopy__(memo)
+        memo[id(self)] = new
+        return new
+
+    # --- conversion ------------------------------------------------------------------------
+
+    def item(self):
+        """The single element as a Python number."""
+        a = self._s.array
+        if a.size != 1:
+            raise RuntimeError(f"a Tensor with {a.size} elements cannot be converted to Scalar")
+        return a.reshape(()).item()
+
+    def tolist(self):
+        """The elements as (nested) Python lists; a 0-d tensor gives a number."""
+        return self._s.array.tolist()
+
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The array itself (shared memory); refused while the tensor requires grad."""
+        if self._rg and not force:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                "instead."
+            )
+        return self._s.array
+
+    def detach(self) -> Tensor:
+        """The same data (shared, like PyTorch's), cut from the graph."""
+        t = Tensor.__new__(Tensor)
+        _init(t, self._s)
+        return t
+
+    def detach_(self) -> Tensor:
+        """Cut this tensor from the graph, in place."""
+        self._fn = None
+        self._rg = False
+        self._v = None
+        return self
+
+    @property
+    def data(self) -> Tensor:
+        """A detached alias of the data (``w.data -= lr * w.grad`` updates ``w``)."""
+        return self.detach()
+
+    @data.setter
+    def data(self, value) -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError("data must be a Tensor")
+        self._s = value._s
+        self._v = None
+
+    # --- autograd ---------------------------------------------------------------------------
+
+    @property
+    def requires_grad(self) -> bool:
+        return self._rg
+
+    @requires_grad.setter
+    def requires_grad(self, flag) -> None:
+        self.requires_grad_(flag)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set whether ops on this leaf are recorded; returns self."""
+        if self._fn is not None and self._rg:
+            if requires_grad:
+                return self
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use "
+                "a computed variable in a subgraph that doesn't require differentiation use "
+                "var_no_grad = var.detach()."
+            )
+        if requires_grad and self._s.array.dtype.kind not in "fc":
+            raise RuntimeError(
+                "only Tensors of floating point and complex dtype can require gradients"
+            )
+        self._rg = bool(requires_grad)
+        self._fn = None
+        self._v = None
+        return self
+
+    @property
+    def grad(self):
+        if self._fn is not None and self._rg and not self._retain:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. "
+                "Its .grad attribute won't be populated during autograd.backward(). If you "
+                "indeed want the .grad field to be populated for a non-leaf Tensor, use "
+                ".retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by "
+                "mistake, make sure you access the leaf Tensor instead. See "
+                "github.com/pytorch/pytorch/pull/30531 for more information.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(
+                    f"assigned grad expected to be a Tensor or None but got grad of type "
+                    f"{type(value).__name__}"
+                )
+            if value.shape != self.shape:
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '[{', '.join(map(str, value.shape))}]'"
+                    f" to a tensor of size '[{', '.join(map(str, self.shape))}]'. Please ensure "
+                    "that the gradient and the tensor are the same size"
+                )
+        self._grad = value
+
+    @grad.deleter
+    def grad(self) -> None:
+        self._grad = None
+
+    def retain_grad(self) -> None:
+        """Have backward fill ``.grad`` of this non-leaf tensor too."""
+        if not self._rg:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self._fn is not None:
+            self._retain = True
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retain
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Accumulate the gradient of this tensor into the leaves' ``.grad``.
+
+        Args:
+            gradient: the vector of the vector-Jacobian product (required unless the
+                tensor has one element).
+            retain_graph: keep the graph for another backward (defaults to create_graph).
+            create_graph: make the gradients differentiable (higher-order derivatives).
+            inputs: only accumulate into these tensors.
+        """
+        if inputs is not None:
+            inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        _autograd.run_backward(
+            [self],
+            [gradient],
+            retain_graph=retain_graph,
+            create_graph=create_graph,
+            inputs=inputs,
+        )
+
+    def register_hook(self, hook):  # pragma: no cover - P2
+        raise NotImplementedError("compat does not support tensor hooks yet")
+
+    # internal ----------------------------------------------------------------------------
+
+    def _traced(self):
+        """The tensor's value for a recorded op (traced when it requires grad)."""
+        if self._fn is None:
+            s = self._s
+            v = self._v
+            if v is None or self._vv != s.version:
+                _autograd.expose(s.array)
+                v = self._v = TAPE.watch(s.array)
+                self._vv = s.version
+            return v
+        return self._v
+
+    def _accumulate(self, g: Tensor) -> None:
+        if self._grad is None:
+            self._grad = g
+        elif g._rg or self._grad._rg:
+            self._grad = self._grad + g
+        else:
+            self._grad._iadd_array(g._s.array)
+
+    def _iadd_array(self, arr) -> None:
+        s = self._s
+        a = s.array
+        if a.flags.writeable and a.base is None and not _autograd.is_exposed(a):
+            np.add(a, arr, out=a, casting="unsafe")
+        else:
+            s.array = (a + arr).astype(a.dtype, copy=False)
+        s.version += 1
+
+    def _assign(self, array) -> None:
+        """Replace the value (an in-place write under no_grad): same dtype, version + 1."""
+        s = self._s
+        a = s.array
+        array = np.asarray(array)
+        if array.dtype != a.dtype:
+            array = array.astype(a.dtype)
+        if array.shape != a.shape:
+            array = np.broadcast_to(array, a.shape)
+        if a.flags.writeable and a.base is None and not _autograd.is_exposed(a):
+            np.copyto(a, array)
+        else:
+            s.array = np.array(array, order="C")
+        s.version += 1
+        if self._fn is not None and self._rg:
+            # a non-leaf changed without recording: the gradient still flows as before
+            old = self._v
+            self._v = old - funcgrad.stop_gradient(old) + s.array
+
+    def _become(self, r: Tensor) -> None:
+        """Take the recorded result ``r`` of an in-place op as this tensor's new value."""
+        if r._s.array.dtype != self._s.array.dtype:
+            from compat._shape import to_dtype
+
+            r = to_dtype(r, self._s.array.dtype)
+        s = self._s
+        s.array = r._s.array
+        s.version += 1
+        node = r._fn
+        if node is not None:
+            # the op saved this tensor's old value, which copy-on-write kept intact
+            node._saved = tuple(
+                (st, s.version if st is s else v, t) for st, v, t in node._saved
+            )
+        self._fn = node
+        self._v = r._v
+        self._rg = r._rg
+
+    def _write(self, mutate) -> None:
+        """Mutate the array in place (copying it first if a graph may hold it)."""
+        s = self._s
+        a = s.array
+        if not (a.flags.writeable and a.base is None and not _autograd.is_exposed(a)):
+            a = s.array = np.array(a, order="C")
+        mutate(a)
+        s.version += 1
+        if self._fn is not None and self._rg:
+            old = self._v
+            self._v = old - funcgrad.stop_gradient(old) + a
+
+    def __repr__(self) -> str:
+        from compat._format import tensor_repr
+
+        return tensor_repr(self)
+
+    __str__ = __repr__
+
+
+def _rebuild(array, requires_grad, cls):
+    t = cls.__new__(cls)
+    _init(t, Storage(array), requires_grad)
+    return t
+
+
+def _init(t, storage, requires_grad=False, fn=None, value=None):
+    t._s = storage
+    t._v = value
+    t._vv = 0
+    t._rg = requires_grad
+    t._grad = None
+    t._fn = fn
+    t._retain = False
+
+
+def wrap(array, requires_grad: bool = False) -> Tensor:
+    """A new tensor around an ndarray (no copy)."""
+    t = Tensor.__new__(Tensor)
+    _init(t, Storage(array), requires_grad)
+    return t
+
+
+def from_value(value, node=None) -> Tensor:
+    """A tensor for what a funcgrad function returned; ``node`` when it was recorded."""
+    t = Tensor.__new__(Tensor)
+    if node is not None and TAPE.is_recorded(value):
+        arr = TAPE.primal(value)
+        if type(arr) is not np.ndarray:
+            arr = np.asarray(arr)
+        _init(t, Storage(arr), True, node, value)
+        return t
+    if type(value) is not np.ndarray:
+        value = np.asarray(value)
+    _init(t, Storage(value))
+    return t
+
+
+def _dim(d: int, ndim: int) -> int:
+    n = max(ndim, 1)
+    if not -n <= d < n:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})"
+        )
+    return d % n if ndim else 0
