@@ -3,6 +3,7 @@ import the transforms (differentiating is the caller's job)."""
 
 import ast
 import pathlib
+import re
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent / "funcgrad"
 TRANSFORMS = {"funcgrad._transforms", "funcgrad._jacobian", "funcgrad._custom"}
@@ -54,3 +55,38 @@ def test_training_modules_do_not_differentiate():
 def test_the_check_sees_the_training_modules():
     names = {p.relative_to(ROOT).as_posix() for p in _training_modules()}
     assert any(n.startswith("nn/") for n in names) or not (ROOT / "nn").exists()
+
+
+COMPAT = ROOT.parent / "compat"
+
+
+def _compat_modules():
+    return sorted(COMPAT.rglob("*.py"))
+
+
+def test_compat_never_imports_torch():
+    bad = [
+        (str(p.relative_to(COMPAT)), m)
+        for p in _compat_modules()
+        for m, _ in _imports(p)
+        if m == "torch" or m.startswith("torch.")
+    ]
+    assert _compat_modules(), "compat has no modules"
+    assert not bad, f"compat imports torch: {bad}"
+
+
+def test_compat_uses_only_funcgrads_public_api():
+    """compat is built on what any user can import: no funcgrad._private module or name."""
+    bad = []
+    for p in _compat_modules():
+        for module, names in _imports(p):
+            if not (module == "funcgrad" or module.startswith("funcgrad.")):
+                continue
+            private = [part for part in module.split(".") if part.startswith("_")]
+            private += [n for n in names if n.startswith("_")]
+            if private:
+                bad.append((str(p.relative_to(COMPAT)), module, names))
+        # attributes of funcgrad's traced values (Traced._value, ._node, ._trace)
+        for token in re.findall(r"\._(?:value|node|trace)\b", p.read_text()):
+            bad.append((str(p.relative_to(COMPAT)), "uses funcgrad internals", token))
+    assert not bad, f"compat reaches into funcgrad's private API: {bad}"
