@@ -132,11 +132,9 @@ def apply(name, fn, *args, saves=None, **kwargs):
             if isinstance(a, Tensor) and a._rg:
                 break
         else:
-            return from_value(fn(*[a._s.array if isinstance(a, Tensor) else a for a in args],
-                                 **kwargs))
+            return _plain(fn, args, kwargs)
     else:
-        return from_value(fn(*[a._s.array if isinstance(a, Tensor) else a for a in args],
-                             **kwargs))
+        return _plain(fn, args, kwargs)
     vals = []
     nxt = []
     saved = []
@@ -148,7 +146,7 @@ def apply(name, fn, *args, saves=None, **kwargs):
                 nxt.append((a, v, a._fn))
             else:
                 v = s.array
-            expose(s.array)
+            s.shared = True
             if saves is None or i in saves:
                 saved.append((s, s.version, a))
             vals.append(v)
@@ -158,6 +156,20 @@ def apply(name, fn, *args, saves=None, **kwargs):
     return from_value(out, node_type(name)(tuple(nxt), tuple(saved)))
 
 
+def _plain(fn, args, kwargs):
+    """``fn`` on the arrays, unrecorded; inputs are marked shared when it returned a view."""
+    from compat._tensor import Tensor, from_value
+
+    out = fn(*[a._s.array if isinstance(a, Tensor) else a for a in args], **kwargs)
+    t = from_value(out)
+    if t._s.array.base is not None:
+        for a in args:
+            if isinstance(a, Tensor):
+                a._s.shared = True
+        t._s.shared = True
+    return t
+
+
 def apply_multi(name, fn, *args, saves=None, **kwargs):
     """Like :func:`apply` for a function returning a tuple: a tuple of tensors."""
     from compat._tensor import Tensor, from_value
@@ -165,7 +177,13 @@ def apply_multi(name, fn, *args, saves=None, **kwargs):
     recording = _MODE[0] and any(isinstance(a, Tensor) and a._rg for a in args)
     if not recording:
         outs = fn(*[a._s.array if isinstance(a, Tensor) else a for a in args], **kwargs)
-        return tuple(from_value(o) for o in outs)
+        results = tuple(from_value(o) for o in outs)
+        for a in args:
+            if isinstance(a, Tensor):
+                a._s.shared = True
+        for r in results:
+            r._s.shared = True
+        return results
     vals, nxt, saved = [], [], []
     for i, a in enumerate(args):
         if isinstance(a, Tensor):
@@ -175,7 +193,7 @@ def apply_multi(name, fn, *args, saves=None, **kwargs):
                 nxt.append((a, v, a._fn))
             else:
                 v = s.array
-            expose(s.array)
+            s.shared = True
             if saves is None or i in saves:
                 saved.append((s, s.version, a))
             vals.append(v)
@@ -185,34 +203,6 @@ def apply_multi(name, fn, *args, saves=None, **kwargs):
     cls = node_type(name)
     node = cls(tuple(nxt), tuple(saved))
     return tuple(from_value(o, node) for o in outs)
-
-
-# Arrays a recorded graph may hold (by id, until they are garbage): in-place ops must not
-# write into them, they replace the tensor's array instead (copy on write).
-_EXPOSED: dict[int, object] = {}
-
-
-def _forget(ref, _pop=_EXPOSED.pop):
-    _pop(ref.key, None)
-
-
-def expose(a) -> None:
-    """Mark the memory of ``a`` (an ndarray) as possibly held by a recorded graph."""
-    while isinstance(a.base, np.ndarray):
-        a = a.base
-    k = id(a)
-    if k not in _EXPOSED:
-        import weakref
-
-        r = weakref.KeyedRef(a, _forget, k)
-        _EXPOSED[k] = r
-
-
-def is_exposed(a) -> bool:
-    """Whether an ndarray's memory may be held by a recorded graph."""
-    while isinstance(a.base, np.ndarray):
-        a = a.base
-    return id(a) in _EXPOSED
 
 
 # --- backward --------------------------------------------------------------------------

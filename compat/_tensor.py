@@ -50,13 +50,23 @@ class Size(tuple):
 
 
 class Storage:
-    """The array behind one or more tensors, and its version counter."""
+    """The array behind one or more tensors, and its version counter.
 
-    __slots__ = ("array", "version")
+    ``shared`` says the array may also be held elsewhere (by a recorded graph, or as the
+    base of a view): in-place ops then replace it instead of writing into it.
+    """
 
-    def __init__(self, array):
+    __slots__ = ("array", "version", "shared")
+
+    def __init__(self, array, shared=False):
         self.array = array
         self.version = 0
+        self.shared = shared
+
+    def writable(self) -> bool:
+        """Whether the array may be written in place."""
+        a = self.array
+        return not self.shared and a.base is None and a.flags.writeable
 
 
 class device:  # noqa: N801 (torch's spelling)
@@ -438,7 +448,7 @@ class Tensor:
             s = self._s
             v = self._v
             if v is None or self._vv != s.version:
-                _autograd.expose(s.array)
+                s.shared = True
                 v = self._v = TAPE.watch(s.array)
                 self._vv = s.version
             return v
@@ -455,10 +465,11 @@ class Tensor:
     def _iadd_array(self, arr) -> None:
         s = self._s
         a = s.array
-        if a.flags.writeable and a.base is None and not _autograd.is_exposed(a):
+        if s.writable():
             np.add(a, arr, out=a, casting="unsafe")
         else:
             s.array = (a + arr).astype(a.dtype, copy=False)
+            s.shared = False
         s.version += 1
 
     def _assign(self, array) -> None:
@@ -470,10 +481,11 @@ class Tensor:
             array = array.astype(a.dtype)
         if array.shape != a.shape:
             array = np.broadcast_to(array, a.shape)
-        if a.flags.writeable and a.base is None and not _autograd.is_exposed(a):
+        if s.writable():
             np.copyto(a, array)
         else:
             s.array = np.array(array, order="C")
+            s.shared = False
         s.version += 1
         if self._fn is not None and self._rg:
             # a non-leaf changed without recording: the gradient still flows as before
@@ -503,8 +515,9 @@ class Tensor:
         """Mutate the array in place (copying it first if a graph may hold it)."""
         s = self._s
         a = s.array
-        if not (a.flags.writeable and a.base is None and not _autograd.is_exposed(a)):
+        if not s.writable():
             a = s.array = np.array(a, order="C")
+            s.shared = False
         mutate(a)
         s.version += 1
         if self._fn is not None and self._rg:
@@ -549,7 +562,7 @@ def from_value(value, node=None) -> Tensor:
         arr = TAPE.primal(value)
         if type(arr) is not np.ndarray:
             arr = np.asarray(arr)
-        _init(t, Storage(arr), True, node, value)
+        _init(t, Storage(arr, True), True, node, value)
         return t
     if type(value) is not np.ndarray:
         value = np.asarray(value)

@@ -156,6 +156,8 @@ class Tape:
     def primal(self, x):
         """The value of ``x`` with this tape's tracing removed (pytrees too)."""
         trace = self._trace
+        if isinstance(x, Traced):
+            return x._value if x._trace is trace else x
 
         def strip(v):
             return v._value if isinstance(v, Traced) and v._trace is trace else v
