@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from types import MappingProxyType
 from typing import Any
 
 from funcgrad import _core
@@ -74,6 +75,8 @@ class Primitive:
         "multiple_results",
         "eager",
         "module",
+        "fast",
+        "unbroadcast",
     )
 
     def __init__(
@@ -107,6 +110,13 @@ class Primitive:
         self.eager = eager
         self.module = ""
         self.fn: Callable[..., Any] = impl
+        #: ``impl`` for numpy values without keywords, where something quicker computes
+        #: the same (``operator.mul`` for ``multiply``: numpy scalars skip the ufunc).
+        self.fast = impl
+        #: The VJP rules return cotangents shaped like the (broadcast) output; the
+        #: backward pass sums them back to each argument's shape and dtype, only when
+        #: they differ (elementwise ops of several arrays).
+        self.unbroadcast = False
 
     @property
     def arity(self) -> int:
@@ -216,6 +226,42 @@ def _wrap(prim: Primitive) -> Callable[..., Any]:
     op.__name__ = op.__qualname__ = prim.name
     op.__doc__ = getattr(impl, "__doc__", None)
     return op
+
+
+#: The keywords of an operator call: none (shared, so never written into).
+_NO_KWARGS: Any = MappingProxyType({})
+
+
+def operator_methods(fn: Callable[..., Any]) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """``x.__op__`` and ``x.__rop__`` for Traced, from a two-argument public function.
+
+    An operator never has keywords and its ``self`` is always traced, so the methods
+    go straight to the trace: no keyword dict, no argument swapping frame.
+    """
+    prim = primitive_of(fn)
+    if prim is None or prim.arity != 2 or prim.multiple_results or prim.eager or prim.nondiff:
+        return fn, lambda self, other: fn(other, self)
+    leaked = _core.leaked
+
+    def method(self, other):
+        t = self._trace
+        if isinstance(other, Traced) and other._trace is not t:
+            return bind(prim, (self, other), {})
+        if t.alive:
+            return t.process2(prim, self, other, _NO_KWARGS)
+        leaked(t)
+
+    def rmethod(self, other):
+        t = self._trace
+        if isinstance(other, Traced) and other._trace is not t:
+            return bind(prim, (other, self), {})
+        if t.alive:
+            return t.process2(prim, other, self, _NO_KWARGS)
+        leaked(t)
+
+    method.__name__ = method.__qualname__ = f"__{prim.name}__"
+    rmethod.__name__ = rmethod.__qualname__ = f"__r{prim.name}__"
+    return method, rmethod
 
 
 def defop(

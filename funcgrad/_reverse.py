@@ -16,6 +16,14 @@ import numpy as np
 from funcgrad import _errors
 from funcgrad._core import _KEEP_BYTES, ZERO, Node, ShapeDtype, Trace, Traced, _spec
 
+#: numpy's scalar types, and those with Python numbers: where ``Primitive.fast`` applies.
+_NUMPY_SCALARS = frozenset(
+    t
+    for t in set(np.sctypeDict.values())
+    if issubclass(t, (np.number, np.bool_)) and not issubclass(t, np.timedelta64)
+)
+_QUICK = _NUMPY_SCALARS | {float, int, bool}  # complex * np.float64 would give a Python complex
+
 
 class ReverseTrace(Trace):
     """A trace that records nodes for reverse mode."""
@@ -80,13 +88,11 @@ class ReverseTrace(Trace):
 
     def process2(self, prim, x, y, kwargs):
         vjps = prim.vjps
-        lower = False
         if isinstance(x, Traced):
             xv = x._value
-            lower = isinstance(xv, Traced)
             if isinstance(y, Traced):
                 yv = y._value
-                lower = lower or isinstance(yv, Traced)
+                lower = isinstance(xv, Traced) or isinstance(yv, Traced)
                 if vjps[0] is ZERO:
                     parents = ((1, y._node),)
                 elif vjps[1] is ZERO:
@@ -95,6 +101,7 @@ class ReverseTrace(Trace):
                     parents = ((0, x._node), (1, y._node))
             else:
                 yv = y
+                lower = isinstance(xv, Traced)
                 parents = ((0, x._node),) if vjps[0] is not ZERO else ()
         else:
             xv = x
@@ -106,15 +113,24 @@ class ReverseTrace(Trace):
         elif kwargs:
             ans = prim.impl(xv, yv, **kwargs)
         else:
-            ans = prim.impl(xv, yv)
+            tx = type(xv)
+            ty = type(yv)
+            if tx in _QUICK and ty in _QUICK and (tx in _NUMPY_SCALARS or ty in _NUMPY_SCALARS):
+                ans = prim.fast(xv, yv)  # numpy scalars: Python's operators skip the ufunc
+            else:
+                ans = prim.impl(xv, yv)
             kwargs = None
         if not parents:
             return ans
-        saved = (xv, yv) if prim.save_args else (_spec(xv), _spec(yv))
+        if not prim.save_args:
+            if type(xv) is np.ndarray and xv.nbytes > _KEEP_BYTES:
+                xv = ShapeDtype(xv.shape, xv.dtype)
+            if type(yv) is np.ndarray and yv.nbytes > _KEEP_BYTES:
+                yv = ShapeDtype(yv.shape, yv.dtype)
         saved_ans = ans
         if not prim.save_ans and type(ans) is np.ndarray and ans.nbytes > _KEEP_BYTES:
             saved_ans = ShapeDtype(ans.shape, ans.dtype)
-        return Traced(ans, self, Node(prim, saved, kwargs, saved_ans, parents))
+        return Traced(ans, self, Node(prim, (xv, yv), kwargs, saved_ans, parents))
 
     def new_leaf(self, value):
         return Traced(value, self, Node(None, (), None, value, ()))
@@ -202,7 +218,7 @@ def backward_pass(roots, seeds, targets, add, consume=False, record=None):
                         and gp.shape == pa.shape
                         and gp.dtype is pa.dtype
                     ):
-                        _check(prim, argnum, gp, pa)
+                        gp = _settle(prim, argnum, gp, pa)
                     n, g = p, gp
                     continue
             for argnum, p in parents:
@@ -219,7 +235,15 @@ def backward_pass(roots, seeds, targets, add, consume=False, record=None):
                     gp = prim.vjps[argnum](g, ans, *args)
                 if gp is None:
                     continue
-                _check(prim, argnum, gp, p.ans)
+                pa = p.ans
+                cls = gp.__class__
+                if not (
+                    cls is pa.__class__
+                    and cls is not tuple
+                    and gp.shape == pa.shape
+                    and gp.dtype is pa.dtype
+                ):
+                    gp = _settle(prim, argnum, gp, pa)
                 prev = cts.get(p)
                 if prev is None:
                     cts[p] = gp
@@ -270,6 +294,7 @@ class _Select:
     __slots__ = ()
     name = "select"
     multiple_results = False
+    unbroadcast = False
 
     @staticmethod
     def _vjp(g, ans, index, n):
@@ -296,6 +321,22 @@ def _fill(g, ans):
 
 def _add_tuples(add, a, b):
     return tuple(y if x is None else x if y is None else add(x, y) for x, y in zip(a, b))
+
+
+def _settle(prim, argnum, g, primal):
+    """A cotangent whose type, shape or dtype is not its argument's (the uncommon case).
+
+    An op that broadcasts (``Primitive.unbroadcast``) has its cotangent summed back
+    over the broadcast axes and cast to the argument's dtype; then every cotangent is
+    checked.
+    """
+    if prim.unbroadcast and type(g) is not tuple and hasattr(g, "shape"):
+        from funcgrad.numpy._util import unbroadcast
+
+        if len(g.shape) >= len(primal.shape):
+            g = unbroadcast(g, primal)
+    _check(prim, argnum, g, primal)
+    return g
 
 
 def _check(prim, argnum, g, primal):

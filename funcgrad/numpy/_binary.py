@@ -1,52 +1,65 @@
 """Elementwise functions of several arrays, with numpy broadcasting.
 
-Every rule ends with ``unbroadcast``, which sums over broadcast axes and casts back to
-the argument's dtype only when they differ from the cotangent's.
+The rules return cotangents shaped like the output; the backward pass applies
+``unbroadcast`` (sum over broadcast axes, cast back to the argument's dtype) only when
+a cotangent's shape or dtype differs from its argument's.
 """
 
 from __future__ import annotations
+
+import operator
 
 import numpy as np
 
 import funcgrad.numpy as fnp
 from funcgrad._core import ZERO, concrete as _plain
 from funcgrad._primitive import DIVISOR, NONZERO, POSITIVE, REAL, defop, export, primitive_of
-from funcgrad.numpy._util import unbroadcast as ub
 
 _EW = {"shapes": "elementwise"}
 _EW_ORDERED = {"shapes": "elementwise", "complex": False}  # defined through an ordering
 
 
-def _elementwise(impl, *partials, **kw):
+def _elementwise(impl, *partials, fast=None, **kw):
     """Declare an elementwise op of several arrays from its partial derivatives.
 
     ``partials[i](g, ans, *args, **kw)`` is ``g`` times the derivative with respect to
     argument i (``ZERO`` for none). The JVP contribution of argument i is exactly
     that, with ``g`` its tangent; the VJP is the same product with ``g`` the
-    cotangent, summed back over the axes broadcasting added (``unbroadcast``).
+    cotangent, which the backward pass sums back over the axes broadcasting added
+    (``unbroadcast``) when its shape or dtype is not the argument's.
+    ``fast``: what computes the op on numpy scalars without the ufunc's overhead.
     """
-
-    def vjp_for(i, partial):
-        if partial is ZERO:
-            return ZERO
-        if len(partials) == 2:  # the hot path (add, multiply, ...): no argument packing
-            if i == 0:
-                return lambda g, ans, x, y, **kw: ub(partial(g, ans, x, y, **kw), x)
-            return lambda g, ans, x, y, **kw: ub(partial(g, ans, x, y, **kw), y)
-        return lambda g, ans, *args, **kw: ub(partial(g, ans, *args, **kw), args[i])
-
-    vjps = tuple(vjp_for(i, p) for i, p in enumerate(partials))
-    return defop(impl, vjp=vjps, jvp=partials, **kw)
+    fn = defop(impl, vjp=partials, jvp=partials, **kw)
+    prim = primitive_of(fn)
+    prim.unbroadcast = True
+    if fast is not None:
+        prim.fast = fast
+    return fn
 
 
 add = _elementwise(
-    np.add, lambda g, ans, x, y: g, lambda g, ans, x, y: g, saves="shapes", check=_EW
+    np.add,
+    lambda g, ans, x, y: g,
+    lambda g, ans, x, y: g,
+    fast=operator.add,
+    saves="shapes",
+    check=_EW,
 )
 subtract = _elementwise(
-    np.subtract, lambda g, ans, x, y: g, lambda g, ans, x, y: -g, saves="shapes", check=_EW
+    np.subtract,
+    lambda g, ans, x, y: g,
+    lambda g, ans, x, y: -g,
+    fast=operator.sub,
+    saves="shapes",
+    check=_EW,
 )
 multiply = _elementwise(
-    np.multiply, lambda g, ans, x, y: g * y, lambda g, ans, x, y: g * x, saves="args", check=_EW
+    np.multiply,
+    lambda g, ans, x, y: g * y,
+    lambda g, ans, x, y: g * x,
+    fast=operator.mul,
+    saves="args",
+    check=_EW,
 )
 divide = _elementwise(
     np.divide,

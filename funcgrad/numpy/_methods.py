@@ -7,10 +7,7 @@ import numpy as np
 import funcgrad.numpy as fnp
 from funcgrad import _core
 from funcgrad._core import Traced
-
-
-def _swap(fn):
-    return lambda self, other: fn(other, self)
+from funcgrad._primitive import operator_methods
 
 
 def _reshape_method(self, *shape, **kwargs):
@@ -64,8 +61,9 @@ def install(fnp) -> None:
         "matmul": fnp.matmul,
     }
     for name, fn in binary.items():
-        setattr(Traced, f"__{name}__", fn)
-        setattr(Traced, f"__r{name}__", _swap(fn))
+        method, rmethod = operator_methods(fn)
+        setattr(Traced, f"__{name}__", method)
+        setattr(Traced, f"__r{name}__", rmethod)
     compare = {
         "lt": fnp.less,
         "le": fnp.less_equal,
