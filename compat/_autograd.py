@@ -152,7 +152,8 @@ def apply(name, fn, *args, saves=None, **kwargs):
             vals.append(v)
         else:
             vals.append(a)
-    out = fn(*vals, **kwargs)
+    with np.errstate(all="ignore"):  # PyTorch computes inf and nan without warnings
+        out = fn(*vals, **kwargs)
     return from_value(out, node_type(name)(tuple(nxt), tuple(saved)))
 
 
@@ -160,7 +161,8 @@ def _plain(fn, args, kwargs):
     """``fn`` on the arrays, unrecorded; inputs are marked shared when it returned a view."""
     from compat._tensor import Tensor, from_value
 
-    out = fn(*[a._s.array if isinstance(a, Tensor) else a for a in args], **kwargs)
+    with np.errstate(all="ignore"):
+        out = fn(*[a._s.array if isinstance(a, Tensor) else a for a in args], **kwargs)
     t = from_value(out)
     if t._s.array.base is not None:
         for a in args:
@@ -176,7 +178,8 @@ def apply_multi(name, fn, *args, saves=None, **kwargs):
 
     recording = _MODE[0] and any(isinstance(a, Tensor) and a._rg for a in args)
     if not recording:
-        outs = fn(*[a._s.array if isinstance(a, Tensor) else a for a in args], **kwargs)
+        with np.errstate(all="ignore"):
+            outs = fn(*[a._s.array if isinstance(a, Tensor) else a for a in args], **kwargs)
         results = tuple(from_value(o) for o in outs)
         for a in args:
             if isinstance(a, Tensor):
@@ -199,7 +202,8 @@ def apply_multi(name, fn, *args, saves=None, **kwargs):
             vals.append(v)
         else:
             vals.append(a)
-    outs = fn(*vals, **kwargs)
+    with np.errstate(all="ignore"):
+        outs = fn(*vals, **kwargs)
     cls = node_type(name)
     node = cls(tuple(nxt), tuple(saved))
     return tuple(from_value(o, node) for o in outs)
@@ -327,14 +331,15 @@ def run_backward(outputs, grad_outputs, *, retain_graph, create_graph, inputs=No
                 owners.append(key)
     root_vals = [t._traced() for t in roots]
     try:
-        grads = TAPE.gradient(
-            root_vals,
-            values,
-            seeds,
-            unused="none",
-            create_graph=create_graph,
-            retain_graph=retain_graph or create_graph,
-        )
+        with np.errstate(all="ignore"):
+            grads = TAPE.gradient(
+                root_vals,
+                values,
+                seeds,
+                unused="none",
+                create_graph=create_graph,
+                retain_graph=retain_graph or create_graph,
+            )
     except RuntimeError as e:
         if "retain_graph" in str(e):
             raise RuntimeError(FREED) from None

@@ -503,10 +503,9 @@ class Tensor:
         s.version += 1
         node = r._fn
         if node is not None:
-            # the op saved this tensor's old value, which copy-on-write kept intact
-            node._saved = tuple(
-                (st, s.version if st is s else v, t) for st, v, t in node._saved
-            )
+            # what the op saved of this tensor is its old value, which copy-on-write kept
+            # intact (PyTorch saves a copy too): later writes must not invalidate it
+            node._saved = tuple(e for e in node._saved if e[0] is not s)
         self._fn = node
         self._v = r._v
         self._rg = r._rg
