@@ -1,0 +1,825 @@
+"""``nn.Module``: registration of parameters, buffers and submodules, as PyTorch does it.
+
+Assigning a :class:`Parameter` to an attribute registers it in ``_parameters``, a Module
+in ``_modules``; a tensor assigned to a registered buffer's name replaces the buffer.
+Registration order is iteration order, so ``parameters()``, ``named_modules()`` and
+``state_dict()`` list entries the way PyTorch does (own members first, then children
+in the order they were assigned, names joined by dots). Traversals walk the module
+tree with an explicit stack, not recursion.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import OrderedDict, namedtuple
+from collections.abc import Mapping
+
+import numpy as np
+
+from compat import _dtypes
+from compat._grad_mode import no_grad
+from compat._tensor import Tensor, check_device
+from compat.nn.parameter import Buffer, Parameter
+
+__all__ = ["Module", "RemovableHandle"]
+
+MISSING_FORWARD = 'Module [{}] is missing the required "forward" function'
+
+
+def typename(obj) -> str:
+    """PyTorch's ``torch.typename``: ``'torch.FloatTensor'`` for tensors, else the type name."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    module = getattr(obj, "__module__", None)
+    prefix = f"{module}." if module not in (None, "builtins", "__builtin__") else ""
+    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
+    return prefix + (name or type(obj).__name__)
+
+
+def _check_name(kind: str, name, owner: Module, table: dict) -> None:
+    """The checks ``register_parameter`` / ``register_buffer`` make on ``name``."""
+    if not isinstance(name, str):
+        raise TypeError(f"{kind} name should be a string. Got {typename(name)}")
+    if "." in name:
+        raise KeyError(f'{kind} name can\'t contain "."')
+    if name == "":
+        raise KeyError(f'{kind} name can\'t be empty string ""')
+    if hasattr(owner, name) and name not in table:
+        raise KeyError(f"attribute '{name}' already exists")
+
+
+class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
+    """What ``load_state_dict`` returns: the keys it missed and the keys it did not use."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return (
+            f"_IncompatibleKeys(missing_keys={self.missing_keys!r}, "
+            f"unexpected_keys={self.unexpected_keys!r})"
+        )
+
+    __str__ = __repr__
+
+
+class RemovableHandle:
+    """Returned by the ``register_*_hook`` methods: ``handle.remove()`` unregisters."""
+
+    _next_id = itertools.count()
+
+    def __init__(self, table: dict):
+        self._table = table
+        self.id = next(RemovableHandle._next_id)
+
+    def remove(self) -> None:
+        """Unregister the hook (again is harmless)."""
+        self._table.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def _addindent(text: str, n: int) -> str:
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return text
+    return lines[0] + "\n" + "\n".join(" " * n + line for line in lines[1:])
+
+
+class Module:
+    """Base class of layers and models, with PyTorch's registration rules.
+
+    Subclasses call ``super().__init__()`` first, assign Parameters and Modules as
+    attributes, and define ``forward``; calling the module calls ``forward``.
+
+    Example:
+        >>> import compat as torch
+        >>> class Scale(torch.nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.s = torch.nn.Parameter(torch.tensor([2.0]))
+        ...
+        ...     def forward(self, x):
+        ...         return self.s * x
+        >>> m = Scale()
+        >>> m(torch.tensor([1.0, 3.0]))
+        tensor([2., 6.], grad_fn=<MulBackward0>)
+        >>> [name for name, _ in m.named_parameters()], m.state_dict()
+        (['s'], OrderedDict([('s', tensor([2.]))]))
+    """
+
+    _version = 1
+    training: bool
+    dump_patches = False
+    call_super_init = False
+
+    def __init__(self, *args, **kwargs) -> None:
+        if kwargs:
+            raise TypeError(
+                f"{type(self).__name__}.__init__() got an unexpected keyword argument "
+                f"'{next(iter(kwargs))}'"
+            )
+        if args:
+            raise TypeError(
+                f"{type(self).__name__}.__init__() takes 1 positional argument but "
+                f"{len(args) + 1} were given"
+            )
+        setattr_ = object.__setattr__
+        setattr_(self, "training", True)
+        setattr_(self, "_parameters", {})
+        setattr_(self, "_buffers", {})
+        setattr_(self, "_non_persistent_buffers_set", set())
+        setattr_(self, "_modules", {})
+        setattr_(self, "_forward_hooks", {})
+        setattr_(self, "_forward_pre_hooks", {})
+
+    def forward(self, *args, **kwargs):
+        """The computation; every subclass defines it."""
+        raise NotImplementedError(MISSING_FORWARD.format(type(self).__name__))
+
+    def __call__(self, *args, **kwargs):
+        for hook in list(self.__dict__.get("_forward_pre_hooks", {}).values()):
+            out = hook(self, args)
+            if out is not None:
+                args = out if isinstance(out, tuple) else (out,)
+        result = self.forward(*args, **kwargs)
+        for hook in list(self.__dict__.get("_forward_hooks", {}).values()):
+            out = hook(self, args, result)
+            if out is not None:
+                result = out
+        return result
+
+    # --- registration --------------------------------------------------------------------
+
+    def __setattr__(self, name: str, value) -> None:
+        d = self.__dict__
+        params = d.get("_parameters")
+        if isinstance(value, Parameter):
+            if params is None:
+                raise AttributeError("cannot assign parameters before Module.__init__() call")
+            self._forget(name)
+            self.register_parameter(name, value)
+            return
+        if params is not None and name in params:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign '{typename(value)}' as parameter '{name}' "
+                    "(torch.nn.Parameter or None expected)"
+                )
+            params[name] = None
+            return
+        modules = d.get("_modules")
+        if isinstance(value, Module):
+            if modules is None:
+                raise AttributeError("cannot assign module before Module.__init__() call")
+            self._forget(name)
+            modules[name] = value
+            return
+        if modules is not None and name in modules:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign '{typename(value)}' as child module '{name}' "
+                    "(torch.nn.Module or None expected)"
+                )
+            modules[name] = value
+            return
+        buffers = d.get("_buffers")
+        if isinstance(value, Buffer) or (buffers is not None and name in buffers):
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(
+                    f"cannot assign '{typename(value)}' as buffer '{name}' "
+                    "(torch.nn.Buffer, torch.Tensor or None expected)"
+                )
+            if isinstance(value, Buffer):
+                persistent = value.persistent
+            else:
+                persistent = name not in self._non_persistent_buffers_set
+            self._forget(name, keep_buffer=True)
+            self.register_buffer(name, value, persistent)
+            return
+        object.__setattr__(self, name, value)
+
+    def _forget(self, name: str, keep_buffer: bool = False) -> None:
+        """Drop ``name`` from every table (before it is registered in one of them)."""
+        d = self.__dict__
+        d.pop(name, None)
+        for table in ("_parameters", "_modules") + (() if keep_buffer else ("_buffers",)):
+            d[table].pop(name, None)
+        if not keep_buffer:
+            d["_non_persistent_buffers_set"].discard(name)
+
+    def __getattr__(self, name: str):
+        d = self.__dict__
+        for table in ("_parameters", "_buffers", "_modules"):
+            members = d.get(table)
+            if members is not None and name in members:
+                return members[name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __delattr__(self, name: str) -> None:
+        d = self.__dict__
+        if name in d.get("_parameters", ()):
+            del d["_parameters"][name]
+        elif name in d.get("_buffers", ()):
+            del d["_buffers"][name]
+            d["_non_persistent_buffers_set"].discard(name)
+        elif name in d.get("_modules", ()):
+            del d["_modules"][name]
+        else:
+            object.__delattr__(self, name)
+
+    def __dir__(self):
+        keys = itertools.chain(
+            dir(type(self)), self.__dict__, self._parameters, self._modules, self._buffers
+        )
+        return sorted({k for k in keys if not k[:1].isdigit()})
+
+    def __setstate__(self, state) -> None:
+        self.__dict__.update(state)
+        for table in ("_forward_hooks", "_forward_pre_hooks", "_buffers", "_modules"):
+            self.__dict__.setdefault(table, {})
+        self.__dict__.setdefault("_non_persistent_buffers_set", set())
+
+    def register_parameter(self, name: str, param) -> None:
+        """Register ``param`` (a Parameter or None) under ``name``.
+
+        Example:
+            >>> import compat as torch
+            >>> m = torch.nn.Module()
+            >>> m.register_parameter("w", torch.nn.Parameter(torch.zeros(2)))
+            >>> [n for n, _ in m.named_parameters()]
+            ['w']
+        """
+        if "_parameters" not in self.__dict__:
+            raise AttributeError("cannot assign parameter before Module.__init__() call")
+        _check_name("parameter", name, self, self._parameters)
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(
+                f"cannot assign '{typename(param)}' object to parameter '{name}' "
+                "(torch.nn.Parameter or None required)"
+            )
+        if param is not None and param.grad_fn is not None:
+            raise ValueError(
+                f"Cannot assign non-leaf Tensor to parameter '{name}'. Model parameters must be "
+                f"created explicitly. To express '{name}' as a function of another Tensor, "
+                "compute the value in the forward() method."
+            )
+        self._parameters[name] = param
+
+    def register_buffer(self, name: str, tensor, persistent: bool = True) -> None:
+        """Register a tensor (or None) that is state but not a parameter, e.g. running means.
+
+        Persistent buffers go into ``state_dict()``; ``None`` buffers are skipped everywhere.
+
+        Example:
+            >>> import compat as torch
+            >>> m = torch.nn.Module()
+            >>> m.register_buffer("mean", torch.zeros(2))
+            >>> m.register_buffer("cache", torch.ones(1), persistent=False)
+            >>> list(m.state_dict()), [n for n, _ in m.named_buffers()]
+            (['mean'], ['mean', 'cache'])
+        """
+        if "_buffers" not in self.__dict__:
+            raise AttributeError("cannot assign buffer before Module.__init__() call")
+        _check_name("buffer", name, self, self._buffers)
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(
+                f"cannot assign '{typename(tensor)}' object to buffer '{name}' "
+                "(torch Tensor or None required)"
+            )
+        self._buffers[name] = tensor
+        if persistent:
+            self._non_persistent_buffers_set.discard(name)
+        else:
+            self._non_persistent_buffers_set.add(name)
+
+    def add_module(self, name: str, module) -> None:
+        """Register ``module`` (or None) as the child ``name``.
+
+        Example:
+            >>> import compat as torch
+            >>> m = torch.nn.Module()
+            >>> m.add_module("inner", torch.nn.Module())
+            >>> m
+            Module(
+              (inner): Module()
+            )
+        """
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{typename(module)} is not a Module subclass")
+        if not isinstance(name, str):
+            raise TypeError(f"module name should be a string. Got {typename(name)}")
+        if hasattr(self, name) and name not in self._modules:
+            raise KeyError(f"attribute '{name}' already exists")
+        if "." in name:
+            raise KeyError(f'module name can\'t contain ".", got: {name}')
+        if name == "":
+            raise KeyError('module name can\'t be empty string ""')
+        self._modules[name] = module
+
+    register_module = add_module
+
+    def get_submodule(self, target: str) -> Module:
+        """The submodule at the dotted path ``target`` (``''`` is the module itself).
+
+        Example:
+            >>> import compat as torch
+            >>> m = torch.nn.Module()
+            >>> m.add_module("inner", torch.nn.Module())
+            >>> m.get_submodule("inner") is m.inner
+            True
+        """
+        mod = self
+        if target == "":
+            return mod
+        for item in target.split("."):
+            if not hasattr(mod, item):
+                raise AttributeError(f"{mod._get_name()} has no attribute `{item}`")
+            mod = getattr(mod, item)
+            if not isinstance(mod, Module):
+                raise AttributeError(f"`{item}` is not an nn.Module")
+        return mod
+
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at the dotted path ``target`` (e.g. ``'fc.weight'``)."""
+        module_path, _, name = target.rpartition(".")
+        mod = self.get_submodule(module_path)
+        if not hasattr(mod, name):
+            raise AttributeError(f"{mod._get_name()} has no attribute `{name}`")
+        param = getattr(mod, name)
+        if not isinstance(param, Parameter):
+            raise AttributeError(f"`{name}` is not an nn.Parameter")
+        return param
+
+    def get_buffer(self, target: str) -> Tensor:
+        """The buffer at the dotted path ``target`` (e.g. ``'bn.running_mean'``)."""
+        module_path, _, name = target.rpartition(".")
+        mod = self.get_submodule(module_path)
+        if not hasattr(mod, name):
+            raise AttributeError(f"{mod._get_name()} has no attribute `{name}`")
+        if name not in mod._buffers:
+            raise AttributeError(f"`{name}` is not a buffer")
+        return getattr(mod, name)
+
+    # --- traversal -------------------------------------------------------------------------
+
+    def named_modules(self, memo=None, prefix: str = "", remove_duplicate: bool = True):
+        """``(name, module)`` pairs in pre-order: this module first (name ``prefix``).
+
+        A module reachable twice is listed once (first name) unless ``remove_duplicate``
+        is False.
+
+        Example:
+            >>> import compat as torch
+            >>> m = torch.nn.Module()
+            >>> m.add_module("a", torch.nn.Module())
+            >>> m.a.add_module("b", torch.nn.Module())
+            >>> [name for name, _ in m.named_modules()]
+            ['', 'a', 'a.b']
+        """
+        if memo is None:
+            memo = set()
+        stack = [(prefix, self)]
+        while stack:
+            name, module = stack.pop()
+            if remove_duplicate:
+                if module in memo:
+                    continue
+                memo.add(module)
+            yield name, module
+            children = [
+                (f"{name}.{key}" if name else key, child)
+                for key, child in module._modules.items()
+                if child is not None
+            ]
+            stack.extend(reversed(children))
+
+    def modules(self):
+        """Every module in the tree, this one first (pre-order, shared ones once)."""
+        for _, module in self.named_modules():
+            yield module
+
+    def named_children(self):
+        """``(name, module)`` for the direct children, in registration order."""
+        memo = set()
+        for name, module in self._modules.items():
+            if module is not None and module not in memo:
+                memo.add(module)
+                yield name, module
+
+    def children(self):
+        """The direct child modules, in registration order."""
+        for _, module in self.named_children():
+            yield module
+
+    def _named_members(self, table, prefix, recurse, remove_duplicate):
+        if recurse:
+            owners = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+        else:
+            owners = [(prefix, self)]
+        memo = set()
+        for owner_name, owner in owners:
+            for key, value in owner.__dict__[table].items():
+                if value is None or (remove_duplicate and value in memo):
+                    continue
+                if remove_duplicate:
+                    memo.add(value)
+                yield (f"{owner_name}.{key}" if owner_name else key), value
+
+    def named_parameters(self, prefix: str = "", recurse: bool = True, remove_duplicate=True):
+        """``(name, parameter)`` pairs: own parameters first, then each child's, dotted.
+
+        Example:
+            >>> import compat as torch
+            >>> m = torch.nn.Module()
+            >>> m.add_module("inner", torch.nn.Module())
+            >>> m.inner.w = torch.nn.Parameter(torch.zeros(1))
+            >>> m.b = torch.nn.Parameter(torch.zeros(1))
+            >>> [name for name, _ in m.named_parameters()]
+            ['b', 'inner.w']
+        """
+        return self._named_members("_parameters", prefix, recurse, remove_duplicate)
+
+    def parameters(self, recurse: bool = True):
+        """A generator over the parameters (in ``named_parameters()`` order)."""
+        for _, param in self.named_parameters(recurse=recurse):
+            yield param
+
+    def named_buffers(self, prefix: str = "", recurse: bool = True, remove_duplicate=True):
+        """``(name, buffer)`` pairs, ordered like ``named_parameters()``."""
+        return self._named_members("_buffers", prefix, recurse, remove_duplicate)
+
+    def buffers(self, recurse: bool = True):
+        """A generator over the buffers."""
+        for _, buf in self.named_buffers(recurse=recurse):
+            yield buf
+
+    # --- state dict ------------------------------------------------------------------------
+
+    def _save_to_state_dict(self, destination, prefix: str, keep_vars: bool) -> None:
+        for name, param in self._parameters.items():
+            if param is not None:
+                destination[prefix + name] = param if keep_vars else param.detach()
+        for name, buf in self._buffers.items():
+            if buf is not None and name not in self._non_persistent_buffers_set:
+                destination[prefix + name] = buf if keep_vars else buf.detach()
+
+    def state_dict(self, *, destination=None, prefix: str = "", keep_vars: bool = False):
+        """An ``OrderedDict`` of every parameter and persistent buffer by dotted name.
+
+        The values share data with the module's tensors (an in-place update shows
+        through; snapshot with ``copy.deepcopy``). Shared members appear under each name.
+
+        Args:
+            destination: a dict to fill instead of a new ``OrderedDict``.
+            prefix: prepended to every key.
+            keep_vars: return the Parameters themselves instead of detached tensors.
+
+        Example:
+            >>> import compat as torch
+            >>> m = torch.nn.Module()
+            >>> m.w = torch.nn.Parameter(torch.ones(2))
+            >>> m.register_buffer("n", torch.tensor(0))
+            >>> m.state_dict()
+            OrderedDict([('w', tensor([1., 1.])), ('n', tensor(0))])
+        """
+        if destination is None:
+            destination = OrderedDict()
+            destination._metadata = OrderedDict()
+        metadata = getattr(destination, "_metadata", None)
+        for name, module in self.named_modules(prefix=prefix, remove_duplicate=False):
+            if metadata is not None:
+                metadata[name] = {"version": module._version}
+            module._save_to_state_dict(destination, f"{name}." if name else "", keep_vars)
+        return destination
+
+    def _load_from_state_dict(
+        self,
+        state_dict,
+        prefix,
+        local_metadata,
+        strict,
+        missing_keys,
+        unexpected_keys,
+        error_msgs,
+    ) -> None:
+        local = {k: v for k, v in self._parameters.items() if v is not None}
+        for k, v in self._buffers.items():
+            if v is not None and k not in self._non_persistent_buffers_set:
+                local[k] = v
+        assign = local_metadata.get("assign_to_params_buffers", False)
+        for name, param in local.items():
+            key = prefix + name
+            if key not in state_dict:
+                if strict:
+                    missing_keys.append(key)
+                continue
+            value = state_dict[key]
+            if isinstance(value, np.ndarray):
+                from compat._creation import from_numpy
+
+                value = from_numpy(value)
+            if not isinstance(value, Tensor):
+                error_msgs.append(
+                    f'While copying the parameter named "{key}", expected torch.Tensor or '
+                    f"Tensor-like object from checkpoint but received {type(value)}"
+                )
+                continue
+            if param.ndim == 0 and value.ndim == 1:
+                value = value[0]  # PyTorch still reads 0.3-era checkpoints this way
+            if value.shape != param.shape:
+                error_msgs.append(
+                    f"size mismatch for {key}: copying a param with shape {value.shape} from "
+                    f"checkpoint, the shape in current model is {param.shape}."
+                )
+                continue
+            try:
+                with no_grad():
+                    if assign:
+                        self._assign_loaded(name, param, value)
+                    else:
+                        param.copy_(value)
+            except Exception as err:  # noqa: BLE001 (reported the way PyTorch reports it)
+                error_msgs.append(
+                    f'While copying the parameter named "{key}", whose dimensions in the model '
+                    f"are {param.size()} and whose dimensions in the checkpoint are "
+                    f"{value.size()}, an exception occurred : {err.args}."
+                )
+        if strict:
+            for key in state_dict:
+                if not key.startswith(prefix):
+                    continue
+                head, dot, _ = key[len(prefix) :].partition(".")
+                if (dot and head not in self._modules) or (not dot and head not in local):
+                    unexpected_keys.append(key)
+
+    def _assign_loaded(self, name, param, value) -> None:
+        if isinstance(param, Parameter):
+            if isinstance(value, Parameter):
+                value.requires_grad_(param.requires_grad)
+            else:
+                value = Parameter(value, requires_grad=param.requires_grad)
+        setattr(self, name, value)
+
+    def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
+        """Copy values from ``state_dict`` into this module's parameters and buffers.
+
+        The module keeps its tensors (identity kept, values cast to their dtypes);
+        ``assign=True`` puts the given tensors in their place instead.
+
+        Args:
+            state_dict: a mapping from dotted names to tensors (numpy arrays accepted).
+            strict: raise when keys are missing or unexpected (size mismatches always raise).
+            assign: replace the tensors instead of copying into them.
+
+        Returns:
+            ``_IncompatibleKeys(missing_keys, unexpected_keys)``.
+
+        Example:
+            >>> import compat as torch
+            >>> m = torch.nn.Module()
+            >>> m.w = torch.nn.Parameter(torch.zeros(2))
+            >>> m.load_state_dict({"w": torch.tensor([1.0, 2.0], dtype=torch.float64)})
+            <All keys matched successfully>
+            >>> m.w
+            Parameter containing:
+            tensor([1., 2.], requires_grad=True)
+        """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
+        missing, unexpected, errors = [], [], []
+        metadata = getattr(state_dict, "_metadata", None)
+        stack = [(self, dict(state_dict), "")]
+        while stack:
+            module, local, prefix = stack.pop()
+            meta = dict(metadata.get(prefix[:-1], {})) if metadata is not None else {}
+            if assign:
+                meta["assign_to_params_buffers"] = True
+            module._load_from_state_dict(local, prefix, meta, True, missing, unexpected, errors)
+            children = []
+            for name, child in module._modules.items():
+                if child is not None:
+                    sub = f"{prefix}{name}."
+                    part = {k: v for k, v in local.items() if k.startswith(sub)}
+                    children.append((child, part, sub))
+            stack.extend(reversed(children))
+        if strict:
+            if unexpected:
+                errors.insert(
+                    0, f"Unexpected key(s) in state_dict: {', '.join(map(_quoted, unexpected))}. "
+                )
+            if missing:
+                errors.insert(
+                    0, f"Missing key(s) in state_dict: {', '.join(map(_quoted, missing))}. "
+                )
+        if errors:
+            raise RuntimeError(
+                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
+                + "\n\t".join(errors)
+            )
+        return _IncompatibleKeys(missing, unexpected)
+
+    # --- modes and bulk changes ------------------------------------------------------------
+
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode here and in every child (calling their ``train``); returns self."""
+        if not isinstance(mode, bool):
+            raise ValueError("training mode is expected to be boolean")
+        self.training = mode
+        for child in self.children():
+            child.train(mode)
+        return self
+
+    def eval(self) -> Module:
+        """``train(False)``: evaluation mode (Dropout off, BatchNorm uses running stats)."""
+        return self.train(False)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Set ``requires_grad`` on every parameter (``False`` freezes); returns self."""
+        for p in self.parameters():
+            p.requires_grad_(requires_grad)
+        return self
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Clear the parameters' gradients: ``None`` by default, else zero-filled."""
+        for p in self.parameters():
+            g = p._grad
+            if g is None:
+                continue
+            if set_to_none:
+                p._grad = None
+            else:
+                if g.grad_fn is not None:
+                    g.detach_()
+                else:
+                    g.requires_grad_(False)
+                g.zero_()
+
+    def apply(self, fn) -> Module:
+        """Call ``fn`` on every submodule (children before parents), then self; returns self.
+
+        Example:
+            >>> import compat as torch
+            >>> m = torch.nn.Module()
+            >>> m.add_module("a", torch.nn.Module())
+            >>> seen = []
+            >>> _ = m.apply(lambda mod: seen.append(mod is m))
+            >>> seen
+            [False, True]
+        """
+        for module in _post_order(self):
+            fn(module)
+        return self
+
+    def _apply(self, fn) -> Module:
+        """Convert every parameter (in place: same objects), its grad and every buffer."""
+        with no_grad():
+            for module in _post_order(self):
+                for p in module._parameters.values():
+                    if p is None:
+                        continue
+                    new = fn(p)
+                    if new is not p:
+                        p.data = new
+                    g = p._grad
+                    if g is not None:
+                        new_g = fn(g)
+                        if new_g is not g:
+                            p._grad = new_g.detach().requires_grad_(g.requires_grad)
+                bufs = module._buffers
+                for name, b in bufs.items():
+                    if b is not None:
+                        bufs[name] = fn(b)
+        return self
+
+    def to(self, *args, **kwargs) -> Module:
+        """Convert floating-point parameters and buffers to a dtype (the CPU only); self.
+
+        Accepts ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(tensor)`` and
+        the keywords ``dtype=``, ``device=``, ``non_blocking=``.
+
+        Example:
+            >>> import compat as torch
+            >>> m = torch.nn.Module()
+            >>> m.w = torch.nn.Parameter(torch.zeros(1))
+            >>> w = m.w
+            >>> m.to(torch.float64) is m, m.w is w, w.dtype
+            (True, True, torch.float64)
+        """
+        dtype = kwargs.pop("dtype", None)
+        device = kwargs.pop("device", None)
+        kwargs.pop("non_blocking", None)
+        kwargs.pop("memory_format", None)
+        if kwargs:
+            raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        for a in args:
+            if isinstance(a, _dtypes.dtype):
+                dtype = a
+            elif isinstance(a, Tensor):
+                dtype, device = a.dtype, a.device
+            elif isinstance(a, bool):
+                pass
+            else:
+                device = a
+        check_device(device)
+        if dtype is None:
+            return self
+        if not (dtype.is_floating_point or dtype.is_complex):
+            raise TypeError(
+                "nn.Module.to only accepts floating point or complex dtypes, but got desired "
+                f"dtype={dtype}"
+            )
+        return self._apply(lambda t: t.to(dtype) if t.is_floating_point() or t.is_complex() else t)
+
+    def float(self) -> Module:
+        """Floating-point parameters and buffers to float32; returns self."""
+        return self._apply(lambda t: t.float() if t.is_floating_point() else t)
+
+    def double(self) -> Module:
+        """Floating-point parameters and buffers to float64; returns self."""
+        return self._apply(lambda t: t.double() if t.is_floating_point() else t)
+
+    def half(self) -> Module:
+        """Floating-point parameters and buffers to float16; returns self."""
+        return self._apply(lambda t: t.half() if t.is_floating_point() else t)
+
+    def type(self, dst_type) -> Module:
+        """Every parameter and buffer to ``dst_type``; returns self."""
+        return self._apply(lambda t: t.type(dst_type))
+
+    def cpu(self) -> Module:
+        """Itself (compat lives on the CPU)."""
+        return self
+
+    def cuda(self, device=None) -> Module:
+        """Refused for modules holding tensors, as PyTorch without CUDA does."""
+        return self._apply(lambda t: t.cuda(device))
+
+    def share_memory(self) -> Module:
+        """Itself (compat has one process)."""
+        return self
+
+    # --- hooks ---------------------------------------------------------------------------
+
+    def register_forward_pre_hook(self, hook, *, prepend: bool = False) -> RemovableHandle:
+        """Run ``hook(module, args)`` before ``forward``; a non-None result replaces args."""
+        return _add_hook(self._forward_pre_hooks, hook, prepend)
+
+    def register_forward_hook(self, hook, *, prepend: bool = False) -> RemovableHandle:
+        """Run ``hook(module, args, output)`` after ``forward``; non-None replaces output."""
+        return _add_hook(self._forward_hooks, hook, prepend)
+
+    # --- printing ------------------------------------------------------------------------
+
+    def _get_name(self) -> str:
+        return type(self).__name__
+
+    def extra_repr(self) -> str:
+        """The text inside the parentheses of this module's repr (subclasses override)."""
+        return ""
+
+    def __repr__(self) -> str:
+        extra = self.extra_repr()
+        extra_lines = extra.split("\n") if extra else []
+        child_lines = [
+            f"({key}): {_addindent(repr(module), 2)}" for key, module in self._modules.items()
+        ]
+        lines = extra_lines + child_lines
+        body = ""
+        if len(extra_lines) == 1 and not child_lines:
+            body = extra_lines[0]
+        elif lines:
+            body = "\n  " + "\n  ".join(lines) + "\n"
+        return f"{self._get_name()}({body})"
+
+
+def _quoted(key: str) -> str:
+    return f'"{key}"'
+
+
+def _post_order(root: Module):
+    """Every module of the tree (with repeats, as PyTorch's recursion visits them),
+    children before their parent, without recursion."""
+    out = []
+    stack = [root]
+    while stack:
+        module = stack.pop()
+        out.append(module)
+        stack.extend(dict.fromkeys(c for c in module._modules.values() if c is not None))
+    out.reverse()
+    return out
+
+
+def _add_hook(table: dict, hook, prepend: bool) -> RemovableHandle:
+    handle = RemovableHandle(table)
+    table[handle.id] = hook
+    if prepend:
+        table_items = list(table.items())
+        table.clear()
+        table.update([table_items[-1], *table_items[:-1]])
+    return handle
