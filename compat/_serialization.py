@@ -278,7 +278,8 @@ class _Pickler:
         if name is None:
             raise TypeError(f"compat.save: PyTorch has no storage for dtype {array.dtype}")
         key = str(len(self.storages))
-        self.storages.append(array.astype(array.dtype.newbyteorder("<")).tobytes(order="C"))
+        little = np.asarray(array, dtype=array.dtype.newbyteorder("<"))
+        self.storages.append(little.tobytes(order="C"))
         if is_parameter:
             self.glob("torch._utils", "_rebuild_parameter")
         self.glob("torch._utils", "_rebuild_tensor_v2")

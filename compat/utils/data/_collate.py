@@ -90,12 +90,17 @@ def default_collate(batch):
             _push_columns(work, samples, items)
         else:
             raise TypeError(_COLLATE_ERROR.format(kind))
+    _finish(finish)
+    return root[0]
+
+
+def _finish(finish: list) -> None:
+    """Build the containers that need their items, innermost first."""
     for build, items, parent, slot in reversed(finish):
         try:
             parent[slot] = build(items)
         except TypeError:  # a type that cannot be built from its items: a plain list / dict
             parent[slot] = items
-    return root[0]
 
 
 def _push_columns(work: list, samples, items) -> None:
@@ -164,9 +169,5 @@ def default_convert(data):
             work.extend((x[i], items, i) for i in range(len(x) - 1, -1, -1))
         else:
             parent[slot] = x
-    for build, items, parent, slot in reversed(finish):
-        try:
-            parent[slot] = build(items)
-        except TypeError:
-            parent[slot] = items
+    _finish(finish)
     return root[0]
