@@ -14,6 +14,7 @@
 ['0.w', '1.w']
 """
 
+from compat.nn import init as init, utils as utils
 from compat.nn._containers import (
     ModuleDict as ModuleDict,
     ModuleList as ModuleList,
