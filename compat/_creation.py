@@ -39,22 +39,14 @@ def _infer(data):
         shape, leaves = _nested(data)
         if not leaves:
             return np.zeros(shape, _dtypes.default_np())
-        kinds = {_kind(x) for x in leaves}
-        if "t" in kinds:
-            arrs = [np.asarray(x._s.array if isinstance(x, Tensor) else x) for x in leaves]
-            dt = np.result_type(*arrs) if arrs else _dtypes.default_np()
-            return np.array([a.item() for a in arrs], dt).reshape(shape)
-        if "c" in kinds:
-            dt = np.result_type(_dtypes.default_np(), np.complex64)
-        elif "f" in kinds:
-            npf = [x for x in leaves if isinstance(x, np.floating)]
-            dt = np.result_type(*npf) if npf and len(npf) == len(leaves) else _dtypes.default_np()
-            if npf and len(npf) != len(leaves):
-                dt = np.result_type(_dtypes.default_np(), *[x.dtype for x in npf])
-        elif "i" in kinds:
-            dt = np.int64
-        else:
-            dt = np.bool_
+        # PyTorch promotes the elements' types pairwise: numpy scalars and tensors keep
+        # theirs, Python numbers stand for int64 / the default float dtype / bool
+        dt = None
+        for x in leaves:
+            d = _leaf_dtype(x)
+            dt = d if dt is None else _dtypes.promote_types(dt, d)
+        if builtins.any(isinstance(x, Tensor) for x in leaves):
+            leaves = [x._s.array.item() if isinstance(x, Tensor) else x for x in leaves]
         return np.array(leaves, dt).reshape(shape)
     raise TypeError(
         f"new(): invalid data type '{type(data).__name__}'"
@@ -63,17 +55,14 @@ def _infer(data):
     )
 
 
-def _kind(x):
+def _leaf_dtype(x) -> np.dtype:
+    """The dtype one element of nested data stands for."""
     if isinstance(x, Tensor):
-        return "t"
-    if isinstance(x, (builtins.bool, np.bool_)):
-        return "b"
-    if isinstance(x, (builtins.int, np.integer)):
-        return "i"
-    if isinstance(x, (builtins.float, np.floating)):
-        return "f"
-    if isinstance(x, (builtins.complex, np.complexfloating)):
-        return "c"
+        return x._s.array.dtype
+    if isinstance(x, np.generic):
+        return x.dtype
+    if isinstance(x, (builtins.bool, builtins.int, builtins.float, builtins.complex)):
+        return _dtypes.scalar_dtype(x)
     raise TypeError(f"Could not infer dtype of {type(x).__name__}")
 
 
@@ -90,7 +79,7 @@ def _nested(data):
         for item in level:
             if not isinstance(item, (list, tuple, np.ndarray)):
                 raise TypeError(
-                    f"not a sequence" if dim else f"Could not infer dtype of {type(item).__name__}"
+                    "not a sequence" if dim else f"Could not infer dtype of {type(item).__name__}"
                 )
             if len(item) != n:
                 raise ValueError(f"expected sequence of length {n} at dim {dim} (got {len(item)})")
@@ -135,6 +124,10 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     arr = np.array(_infer(data), dtype=_np_dtype(dtype), copy=True, order="C")
     t = wrap(arr)
     if requires_grad:
+        if arr.dtype.kind not in "fc":
+            raise RuntimeError(
+                "Only Tensors of floating point and complex dtype can require gradients"
+            )
         t.requires_grad_(True)
     return t
 
@@ -178,17 +171,28 @@ def from_numpy(ndarray) -> Tensor:
     return wrap(ndarray)
 
 
-def _size(size, name="size"):
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+def _size(size, name="size", keyword=None):
+    """The shape from ``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` or ``f(size=(2, 3))``."""
+    if keyword is not None:
+        if size:
+            raise TypeError(f"{name}() got multiple values for argument 'size'")
+        size = (keyword,)
+    one = len(size) == 1 and isinstance(size[0], (tuple, list))
+    if one:
         size = tuple(size[0])
     out = []
     for s in size:
         if isinstance(s, Tensor):
             s = int(s)
         if not isinstance(s, (builtins.int, np.integer)) or isinstance(s, builtins.bool):
+            if len(size) == 1 and not one:
+                raise TypeError(
+                    f"{name}(): argument 'size' (position 1) must be tuple of ints, not "
+                    f"{type(s).__name__}"
+                )
             raise TypeError(
-                f"{name}(): argument 'size' must be tuple of ints, but found element of type "
-                f"{type(s).__name__} at pos {len(out)}"
+                f"{name}(): argument 'size' (position 1) must be tuple of ints, but found "
+                f"element of type {type(s).__name__} at pos {len(out)}"
             )
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
@@ -204,7 +208,9 @@ def _filled(fill, size, dtype, requires_grad, default):
     return t
 
 
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
+def zeros(
+    *sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False
+) -> Tensor:
     """A tensor of zeros (``zeros(2, 3)``, ``zeros((2, 3))`` and ``zeros(size=...)`` all work).
 
     Example:
@@ -213,10 +219,12 @@ def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
         tensor([0, 0])
     """
     check_device(device)
-    return _filled(0, _size(size, "zeros"), dtype, requires_grad, _dtypes.default_np())
+    return _filled(0, _size(sizes, "zeros", size), dtype, requires_grad, _dtypes.default_np())
 
 
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
+def ones(
+    *sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False
+) -> Tensor:
     """A tensor of ones.
 
     Example:
@@ -225,10 +233,12 @@ def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=Fa
         tensor(4.)
     """
     check_device(device)
-    return _filled(1, _size(size, "ones"), dtype, requires_grad, _dtypes.default_np())
+    return _filled(1, _size(sizes, "ones", size), dtype, requires_grad, _dtypes.default_np())
 
 
-def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
+def empty(
+    *sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False
+) -> Tensor:
     """An uninitialised tensor (compat fills it with zeros).
 
     Example:
@@ -237,7 +247,7 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
         torch.Size([3])
     """
     check_device(device)
-    return _filled(0, _size(size, "empty"), dtype, requires_grad, _dtypes.default_np())
+    return _filled(0, _size(sizes, "empty", size), dtype, requires_grad, _dtypes.default_np())
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> Tensor:
@@ -321,8 +331,10 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     if end is None:
         start, end = 0, start
     vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
-    if step == 0:
+    if vals[2] == 0:
         raise RuntimeError("step must be nonzero")
+    if (vals[1] - vals[0]) * vals[2] < 0:
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if builtins.any(isinstance(v, (builtins.float, np.floating)) for v in vals):
         default = _dtypes.default_np()
     else:
@@ -350,12 +362,19 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
     end = end.item() if isinstance(end, Tensor) else end
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    # PyTorch fills the first half from start and the second half from end
-    step = (end - start) / (steps - 1) if steps > 1 else 0.0
-    idx = np.arange(steps, dtype=np.float64)
+    # PyTorch fills the first half from start and the second half from end, computing in
+    # the result's dtype for floats; for integers start and end are truncated first and
+    # the step is a float64. (PyTorch's vectorised loop may differ in the last bit.)
+    work = dt if dt.kind in "fc" else np.dtype(np.float64)
+    lo, hi = np.asarray(start).astype(dt).astype(work), np.asarray(end).astype(dt).astype(work)
+    if steps == 1:
+        hi = lo
+    step = (hi - lo) / work.type(steps - 1) if steps > 1 else work.type(0)
+    idx = np.arange(steps)
     half = steps // 2
-    vals = np.where(idx < half, start + step * idx, end - step * (steps - idx - 1))
-    t = wrap(vals.astype(dt))
+    first = lo + step * idx[:half].astype(work)
+    second = hi - step * (steps - idx[half:] - 1).astype(work)
+    t = wrap(np.concatenate([first, second]).astype(dt))
     if requires_grad:
         t.requires_grad_(True)
     return t
@@ -401,7 +420,9 @@ def _random_tensor(values, requires_grad):
     return t
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **_) -> Tensor:
+def rand(
+    *sizes, size=None, generator=None, dtype=None, device=None, requires_grad=False, **_
+) -> Tensor:
     """Uniform numbers in [0, 1), PyTorch's stream after ``manual_seed``.
 
     Example:
@@ -410,14 +431,16 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **
         tensor([0.4963, 0.7682, 0.0885])
     """
     check_device(device)
-    shape = _size(size, "rand")
+    shape = _size(sizes, "rand", size)
     dt = _np_dtype(dtype, _dtypes.default_np())
     n = Size(shape).numel()
     vals = _random.generator(generator).uniform(n, dt).reshape(shape)
     return _random_tensor(vals, requires_grad)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **_) -> Tensor:
+def randn(
+    *sizes, size=None, generator=None, dtype=None, device=None, requires_grad=False, **_
+) -> Tensor:
     """Standard normal numbers (PyTorch's stream after ``manual_seed``).
 
     Example:
@@ -426,7 +449,7 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, *
         tensor([ 1.5410, -0.2934, -2.1788])
     """
     check_device(device)
-    shape = _size(size, "randn")
+    shape = _size(sizes, "randn", size)
     dt = _np_dtype(dtype, _dtypes.default_np())
     n = Size(shape).numel()
     vals = _random.generator(generator).normal(n, dt).reshape(shape)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 import funcgrad.numpy as fnp
 from compat import _dtypes
 from compat._autograd import apply
@@ -33,8 +35,78 @@ def _mismatch(a, b):
     return RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({ra} and {rb})")
 
 
+def _prod(shape):
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+def _matmul_dtype_error(na, nb, da, db):
+    """PyTorch's message for operands of different dtypes (it depends on the kernel)."""
+    name_a = _dtypes.SCALAR_NAME[_dtypes.from_numpy(da)]
+    name_b = _dtypes.SCALAR_NAME[_dtypes.from_numpy(db)]
+    if nb == 1 and (na == 1 or (da.kind == "f" and db.kind == "f")):
+        return RuntimeError(
+            f"dot : expected both vectors to have same dtype, but found {name_a} and {name_b}"
+        )
+    if nb == 1:
+        return _addmv_dtype_error(da, db)
+    if nb == 2:
+        return RuntimeError(
+            f"expected m1 and m2 to have the same dtype, but got: {_c_name(da)} != {_c_name(db)}"
+        )
+    return RuntimeError(f"expected scalar type {name_a} but found {name_b}")
+
+
+def _addmv_dtype_error(d_mat, d_vec):
+    name_m = _dtypes.SCALAR_NAME[_dtypes.from_numpy(d_mat)]
+    name_v = _dtypes.SCALAR_NAME[_dtypes.from_numpy(d_vec)]
+    return RuntimeError(
+        f"addmv input tensors must have the same dtype, but got {name_v}, {name_m}, and {name_v}"
+    )
+
+
+def _matmul_shape_error(sa, sb):
+    """PyTorch's message for inner dimensions that do not match."""
+    na, nb = len(sa), len(sb)
+    ka, kb = sa[-1], sb[0] if nb == 1 else sb[-2]
+    if na == 1 and nb == 1:
+        return RuntimeError(
+            f"inconsistent tensor size, expected tensor [{ka}] and src [{kb}] to have the "
+            f"same number of elements, but got {ka} and {kb} elements respectively"
+        )
+    if nb == 1:
+        rows = _prod(sa[:-1])
+        return RuntimeError(
+            f"size mismatch, got input ({rows}), mat ({rows}x{ka}), vec ({kb})"
+        )
+    if nb == 2:
+        rows = _prod(sa[:-1])
+        return RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{ka} and {sb[0]}x{sb[1]})"
+        )
+    batch = _prod(np.broadcast_shapes(tuple(sa[:-2]), tuple(sb[:-2])))
+    return RuntimeError(
+        f"Expected size for first two dimensions of batch2 tensor to be: [{batch}, {ka}] but "
+        f"got: [{batch}, {kb}]."
+    )
+
+
+# grad_fn names PyTorch gives ``a @ b`` by the operands' numbers of dimensions (1, 2, 3+)
+_MATMUL_NAMES = {
+    (1, 1): "DotBackward0",
+    (1, 2): "SqueezeBackward4",
+    (2, 1): "MvBackward0",
+    (2, 2): "MmBackward0",
+    (2, 3): "CloneBackward0",
+}
+
+
 def matmul(input, other):  # noqa: A002
     """Matrix product with numpy's broadcasting (1-D @ 1-D is a 0-d dot product).
+
+    Operands must have the same dtype (PyTorch does not promote here).
 
     Example:
         >>> import compat as torch
@@ -46,38 +118,25 @@ def matmul(input, other):  # noqa: A002
             f"matmul(): argument 'other' (position 2) must be Tensor, not "
             f"{type(other).__name__ if isinstance(input, Tensor) else type(input).__name__}"
         )
-    _same_dtype(input, other, mm=False)
     na, nb = input.ndim, other.ndim
     if na == 0 or nb == 0:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {na}D and {nb}D"
         )
-    ka = input.shape[-1]
-    kb = other.shape[0] if nb == 1 else other.shape[-2]
-    if ka != kb:
-        if na == 1 and nb == 1:
+    da, db = input._s.array.dtype, other._s.array.dtype
+    if da != db:
+        raise _matmul_dtype_error(na, nb, da, db)
+    sa, sb = input.shape, other.shape
+    ba, bb = sa[:-2], sb[:-2]
+    for i in range(1, min(len(ba), len(bb)) + 1):
+        if ba[-i] != bb[-i] and 1 not in (ba[-i], bb[-i]):
             raise RuntimeError(
-                f"inconsistent tensor size, expected tensor [{ka}] and src [{kb}] to have the "
-                "same number of elements, but got "
-                f"{ka} and {kb} elements respectively"
+                f"The size of tensor a ({ba[-i]}) must match the size of tensor b ({bb[-i]}) "
+                f"at non-singleton dimension {max(len(ba), len(bb)) - i}"
             )
-        if na <= 2 and nb <= 2:
-            raise _mismatch(input, other)
-        raise RuntimeError(
-            f"Expected size for first two dimensions of batch2 tensor to be: "
-            f"[{other.shape[0] if nb > 2 else 1}, {ka}] but got: "
-            f"[{other.shape[0] if nb > 2 else 1}, {kb}]."
-        )
-    if na == 1 and nb == 1:
-        name = "DotBackward0"
-    elif na == 2 and nb == 1:
-        name = "MvBackward0"
-    elif na == 2 and nb == 2:
-        name = "MmBackward0"
-    elif na >= 3 and nb >= 3:
-        name = "BmmBackward0" if na == nb == 3 else "UnsafeViewBackward0"
-    else:
-        name = "UnsafeViewBackward0" if na >= 3 else "MmBackward0"
+    if sa[-1] != (sb[0] if nb == 1 else sb[-2]):
+        raise _matmul_shape_error(sa, sb)
+    name = _MATMUL_NAMES.get((min(na, 3), min(nb, 3)), "UnsafeViewBackward0")
     return apply(name, fnp.matmul, input, other)
 
 
@@ -87,7 +146,7 @@ def mm(input, mat2):  # noqa: A002
         raise RuntimeError("self must be a matrix")
     if mat2.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
-    _same_dtype(input, mat2)
+    _same_dtype(input, mat2, mm=False)
     if input.shape[1] != mat2.shape[0]:
         raise _mismatch(input, mat2)
     return apply("MmBackward0", fnp.matmul, input, mat2)
@@ -95,15 +154,32 @@ def mm(input, mat2):  # noqa: A002
 
 def bmm(input, mat2):  # noqa: A002
     """Batched product of 3-D tensors."""
-    if input.ndim != 3 or mat2.ndim != 3:
+    if input.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
-    _same_dtype(input, mat2)
+    if mat2.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    da, db = input._s.array.dtype, mat2._s.array.dtype
+    if da != db:
+        raise _matmul_dtype_error(3, 3, da, db)
+    if input.shape[0] != mat2.shape[0] or input.shape[2] != mat2.shape[1]:
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}]."
+        )
     return apply("BmmBackward0", fnp.matmul, input, mat2)
 
 
 def mv(input, vec):  # noqa: A002
     """Matrix-vector product."""
-    _same_dtype(input, vec)
+    if input.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(
+            f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}"
+        )
+    da, db = input._s.array.dtype, vec._s.array.dtype
+    if da != db:
+        raise _addmv_dtype_error(da, db)
+    if input.shape[1] != vec.shape[0]:
+        raise _matmul_shape_error(input.shape, vec.shape)
     return apply("MvBackward0", fnp.matmul, input, vec)
 
 
@@ -120,9 +196,18 @@ inner = dot
 
 
 def outer(input, vec2):  # noqa: A002
-    """Outer product of two vectors."""
-    _same_dtype(input, vec2, mm=False)
-    return apply("OuterBackward0", fnp.outer, input, vec2)
+    """Outer product of two vectors (dtypes promote, as for ``*``)."""
+    for name, v in (("self", input), ("vec2", vec2)):
+        if v.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v.ndim}-D")
+    rt = _dtypes.result_type(input, vec2)
+    return apply(
+        "MulBackward0",
+        lambda u, v: fnp.outer(u if u.dtype == rt else fnp.astype(u, rt),
+                               v if v.dtype == rt else fnp.astype(v, rt)),
+        input,
+        vec2,
+    )
 
 
 ger = outer

@@ -99,7 +99,9 @@ def sub(input, other, *, alpha=1, out=None):  # noqa: A002
         )
     if alpha != 1:
         other = mul(other, alpha) if isinstance(other, Tensor) else other * alpha
-    return binary("SubBackward0", fnp.subtract, input, other, saves=())
+    # ``1 - x`` (a number on the left) is PyTorch's rsub
+    name = "SubBackward0" if isinstance(input, Tensor) else "RsubBackward1"
+    return binary(name, fnp.subtract, input, other, saves=())
 
 
 def _is_bool(x):
@@ -131,7 +133,9 @@ def div(input, other, *, rounding_mode=None, out=None):  # noqa: A002
     """
     _broadcast_check(input, other)
     if rounding_mode is None:
-        return binary("DivBackward0", fnp.true_divide, input, other, float_result=True)
+        # ``2 / x`` (a number on the left) is ``x.reciprocal() * 2`` in PyTorch
+        name = "DivBackward0" if isinstance(input, Tensor) else "MulBackward0"
+        return binary(name, fnp.true_divide, input, other, float_result=True)
     if rounding_mode == "floor":
         return floor_divide(input, other)
     if rounding_mode == "trunc":
@@ -276,6 +280,20 @@ def _unary(name, fn, *, float_only=True, saves=None):
     return op
 
 
+def _zero_gradient(fn):
+    """``fn`` (piecewise constant) recorded with the zero gradient PyTorch gives it.
+
+    funcgrad does not record functions whose derivative is zero; PyTorch does
+    (``x.round().sum().backward()`` gives ``x.grad`` of zeros), so the value goes
+    through a ``where`` that never picks the traced input.
+    """
+
+    def op(v):
+        return fnp.where(False, v, fn(v)) if v.dtype.kind in _FLOAT_KINDS else fn(v)
+
+    return op
+
+
 def _named(name, op, doc):
     op.__name__ = op.__qualname__ = name
     op.__doc__ = doc
@@ -309,7 +327,7 @@ _UNARY = {
     "log": ("LogBackward0", fnp.log, True),
     "log2": ("Log2Backward0", fnp.log2, True),
     "log10": ("Log10Backward0", fnp.log10, True),
-    "log1p": ("Log1pBackward0", fnp.log1p, True),
+    "log1p": ("Log1PBackward0", fnp.log1p, True),
     "sqrt": ("SqrtBackward0", fnp.sqrt, True),
     "rsqrt": ("RsqrtBackward0", _rsqrt, True),
     "sin": ("SinBackward0", fnp.sin, True),
@@ -332,12 +350,12 @@ _UNARY = {
     "reciprocal": ("ReciprocalBackward0", fnp.reciprocal, True),
     "abs": ("AbsBackward0", fnp.abs, False),
     "relu": ("ReluBackward0", _relu, False),
-    "sign": ("SignBackward0", fnp.sign, False),
-    "sgn": ("SgnBackward0", _sgn, False),
-    "floor": ("FloorBackward0", fnp.floor, False),
-    "ceil": ("CeilBackward0", fnp.ceil, False),
-    "round": ("RoundBackward0", fnp.rint, False),
-    "trunc": ("TruncBackward0", fnp.trunc, False),
+    "sign": ("SignBackward0", _zero_gradient(fnp.sign), False),
+    "sgn": ("SgnBackward0", _zero_gradient(_sgn), False),
+    "floor": ("FloorBackward0", _zero_gradient(fnp.floor), False),
+    "ceil": ("CeilBackward0", _zero_gradient(fnp.ceil), False),
+    "round": ("RoundBackward0", _zero_gradient(fnp.rint), False),
+    "trunc": ("TruncBackward0", _zero_gradient(fnp.trunc), False),
     "frac": ("FracBackward0", _frac, False),
     "square": ("PowBackward0", lambda v: v * v, False),
     "positive": ("AliasBackward0", lambda v: v, False),
@@ -349,6 +367,17 @@ for _n, (_gname, _fn, _float) in _UNARY.items():
         _unary(_gname, _fn, float_only=_float),
         f"Elementwise ``{_n}`` (``{_gname}`` in the graph).",
     )
+
+
+
+def positive(input):  # noqa: A002
+    """``+input``: the tensor itself, as in PyTorch."""
+    if input._s.array.dtype == np.bool_:
+        raise RuntimeError(
+            "The `+` operator, on a bool tensor is not supported."
+        )
+    return input
+
 
 absolute = globals()["abs"]
 arcsin, arccos, arctan = globals()["asin"], globals()["acos"], globals()["atan"]
@@ -365,6 +394,10 @@ def clamp(input, min=None, max=None):  # noqa: A001, A002
         >>> torch.clamp(torch.tensor([-2., 0.5, 3.]), min=-1, max=1)
         tensor([-1.0000,  0.5000,  1.0000])
     """
+    return _clamp(input, min, max, "ClampBackward1")
+
+
+def _clamp(input, min, max, _name):  # noqa: A001, A002
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
@@ -386,7 +419,7 @@ def clamp(input, min=None, max=None):  # noqa: A001, A002
             v = _clamp_hi(v, hi)
         return v
 
-    return apply("ClampBackward1", fn, input)
+    return apply(_name, fn, input)
 
 
 def _clamp_lo(v, lo):
@@ -401,14 +434,14 @@ def _clamp_hi(v, hi):
 clip = clamp
 
 
-def clamp_min(input, min):  # noqa: A002
+def clamp_min(input, min):  # noqa: A001, A002
     """``clamp(input, min=min)``."""
-    return clamp(input, min=min)
+    return _clamp(input, min, None, "ClampMinBackward0")
 
 
-def clamp_max(input, max):  # noqa: A002
+def clamp_max(input, max):  # noqa: A001, A002
     """``clamp(input, max=max)``."""
-    return clamp(input, max=max)
+    return _clamp(input, None, max, "ClampMaxBackward0")
 
 
 def where(condition, input=None, other=None):  # noqa: A002
@@ -426,13 +459,24 @@ def where(condition, input=None, other=None):  # noqa: A002
         return nonzero(condition, as_tuple=True)
     cond = condition._s.array if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != np.bool_:
-        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {_dtypes.SCALAR_NAME[_dtypes.from_numpy(cond.dtype)]}")
+        raise RuntimeError(
+            "where expected condition to be a boolean tensor, but got a tensor with dtype "
+            f"{_dtypes.SCALAR_NAME[_dtypes.from_numpy(cond.dtype)]}"
+        )
     return binary("WhereBackward0", lambda a, b: fnp.where(cond, a, b), input, other)
 
 
 def lerp(input, end, weight):  # noqa: A002
-    """``input + weight * (end - input)``."""
-    return add(input, mul(sub(end, input), weight))
+    """``input + weight * (end - input)`` (one op, as in PyTorch).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.lerp(torch.tensor([0., 10.]), torch.tensor([10., 20.]), 0.25)
+        tensor([ 2.5000, 12.5000])
+    """
+    if isinstance(weight, Tensor):
+        return apply("LerpBackward1", lambda a, b, w: a + w * (b - a), input, end, weight)
+    return apply("LerpBackward0", lambda a, b: a + weight * (b - a), input, end)
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):  # noqa: A002

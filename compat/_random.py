@@ -93,22 +93,22 @@ class Generator:
         span = np.float32(np.float32(high) - lo)
         return (u * np.float64(span) + np.float64(lo)).astype(dtype)
 
+    def _uniform_work(self, n: int, work) -> np.ndarray:
+        """``n`` uniforms in [0, 1) as ``work`` (float64: 53 bits, float32: 24 bits)."""
+        if work == np.float64:
+            return (self._u64(n) & np.uint64(2**53 - 1)).astype(np.float64) / 2.0**53
+        return self.uniform(n, np.float32).astype(np.float32)
+
     def normal(self, n: int, dtype, mean=0.0, std=1.0) -> np.ndarray:
         """``n`` normal numbers of ``dtype`` (Box-Muller, PyTorch's layout)."""
         dtype = np.dtype(dtype)
         if n >= 16:
-            if dtype == np.float64:
-                u = (self._u64(n) & np.uint64(2**53 - 1)).astype(np.float64) / 2.0**53
-            else:
-                u = self.uniform(n, np.float32).astype(np.float64)
-            out = _fill16(u)
+            # PyTorch's batched layout, computed in the tensor's dtype as PyTorch does
+            work = np.float64 if dtype == np.float64 else np.float32
+            out = _fill16(self._uniform_work(n, work))
             if n % 16:
-                if dtype == np.float64:
-                    tail = (self._u64(16) & np.uint64(2**53 - 1)).astype(np.float64) / 2.0**53
-                else:
-                    tail = self.uniform(16, np.float32).astype(np.float64)
-                out[n - 16 :] = _fill16(tail)
-            return (out * std + mean).astype(dtype)
+                out[n - 16 :] = _fill16(self._uniform_work(16, work))
+            return (out.astype(np.float64) * std + mean).astype(dtype)
         out = np.empty(n, np.float64)
         for i in range(n):
             if self._normal_cache is not None:
@@ -147,10 +147,13 @@ class Generator:
 
 
 def _fill16(u: np.ndarray) -> np.ndarray:
+    """Box-Muller on each block of 16 uniforms, in ``u``'s dtype (PyTorch's normal_fill)."""
     out = u.copy()
+    one, minus_two = u.dtype.type(1), u.dtype.type(-2)
+    two_pi = u.dtype.type(2.0 * np.pi)
     for j in range(0, len(u) - 15, 16):
-        radius = np.sqrt(-2.0 * np.log(1.0 - u[j : j + 8]))
-        theta = 2.0 * np.pi * u[j + 8 : j + 16]
+        radius = np.sqrt(minus_two * np.log(one - u[j : j + 8]))
+        theta = two_pi * u[j + 8 : j + 16]
         out[j : j + 8] = radius * np.cos(theta)
         out[j + 8 : j + 16] = radius * np.sin(theta)
     return out

@@ -99,6 +99,8 @@ def flatten(input, start_dim=0, end_dim=-1):  # noqa: A002
     s, e = _dim(start_dim, len(shape)), _dim(end_dim, len(shape))
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input
     n = 1
     for d in shape[s : e + 1]:
         n *= d
@@ -162,7 +164,7 @@ def t(input):  # noqa: A002
 
 def movedim(input, source, destination):  # noqa: A002
     """Move dimensions to new positions."""
-    return apply("MovedimBackward0", lambda v: fnp.moveaxis(v, source, destination), input)
+    return apply("PermuteBackward0", lambda v: fnp.moveaxis(v, source, destination), input)
 
 
 moveaxis = movedim
@@ -222,9 +224,9 @@ def expand_as(input, other):  # noqa: A002
     return expand(input, other.shape)
 
 
-def broadcast_to(input, size):  # noqa: A002
+def broadcast_to(input, *size):  # noqa: A002
     """``expand(size)``."""
-    return expand(input, size)
+    return expand(input, *size)
 
 
 def repeat(input, *sizes):  # noqa: A002
@@ -239,8 +241,9 @@ def repeat(input, *sizes):  # noqa: A002
 
 
 def tile(input, dims):  # noqa: A002
-    """Like numpy's tile."""
-    return apply("RepeatBackward0", lambda v: fnp.tile(v, tuple(dims)), input, saves=())
+    """Like numpy's tile (``dims`` an int or a sequence)."""
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    return apply("RepeatBackward0", lambda v: fnp.tile(v, dims), input, saves=())
 
 
 def repeat_interleave(input, repeats, dim=None):  # noqa: A002
@@ -458,6 +461,11 @@ def _index_one(i):
 
 def _index_name(idx):
     parts = idx if isinstance(idx, tuple) else (idx,)
+    # a 0-d integer tensor indexes like an int
+    parts = tuple(
+        p.item() if isinstance(p, np.ndarray) and p.ndim == 0 and p.dtype.kind in "iu" else p
+        for p in parts
+    )
     if builtins.any(isinstance(p, (np.ndarray, list)) for p in parts):
         return "IndexBackward0"
     if builtins.all(isinstance(p, (int, np.integer)) for p in parts):
@@ -506,8 +514,11 @@ def setitem(input, idx, value):  # noqa: A002
     """``input[idx] = value`` (recorded as PyTorch's CopySlices when grad is on)."""
     from compat._inplace import check_inplace
 
-    check_inplace(input, view=True)
     nidx = _index(idx)
+    check_inplace(input, view=_makes_view(input.shape, nidx))
+    _check_bounds(input, nidx)
+    if isinstance(value, Tensor):
+        _check_fits(input, nidx, value)
     recording = _MODE[0] and (input._rg or (isinstance(value, Tensor) and value._rg))
     dt = input._s.array.dtype
     if recording:
@@ -521,6 +532,81 @@ def setitem(input, idx, value):  # noqa: A002
         return
     val = value._s.array if isinstance(value, Tensor) else value
     input._write(lambda a: a.__setitem__(nidx, val))
+
+
+def _makes_view(shape, nidx):
+    """Whether the basic part of an index (ints, slices, None) gives PyTorch a view.
+
+    ``x[:] = v`` and ``x[mask] = v`` write into ``x`` itself ("a leaf Variable ..."), while
+    ``x[0] = v`` or ``x[1:] = v`` write into a view ("a view of a leaf Variable ...").
+    """
+    parts = nidx if isinstance(nidx, tuple) else (nidx,)
+    dim = 0
+    for p in parts:
+        if p is Ellipsis:
+            dim = len(shape) - builtins.sum(
+                1 for q in parts if q is not None and q is not Ellipsis
+            ) + dim
+            continue
+        if p is None:
+            return True
+        if isinstance(p, np.ndarray):
+            if p.ndim == 0 and p.dtype.kind in "iu":
+                return True
+            dim += p.ndim if p.dtype == np.bool_ else 1
+            continue
+        if isinstance(p, (int, np.integer)):
+            return True
+        if isinstance(p, builtins.slice) and dim < len(shape):
+            whole = (
+                p.start in (None, 0)
+                and (p.stop is None or p.stop >= shape[dim])
+                and p.step in (None, 1)
+            )
+            if not whole:
+                return True
+        dim += 1
+    return False
+
+
+def _is_advanced(nidx):
+    parts = nidx if isinstance(nidx, tuple) else (nidx,)
+    return builtins.any(
+        isinstance(p, np.ndarray) and not (p.ndim == 0 and p.dtype.kind in "iu") for p in parts
+    )
+
+
+def _check_fits(input, nidx, value):
+    """PyTorch's errors when the value cannot be broadcast to the indexed part."""
+    target = np.empty(input.shape, np.bool_)[nidx].shape
+    shape = tuple(value.shape)
+    fmt = ", ".join
+    if _is_advanced(nidx):  # index_put_
+        try:
+            if np.broadcast_shapes(shape, target) == target:
+                return
+        except ValueError:
+            pass
+        raise RuntimeError(
+            f"shape mismatch: value tensor of shape [{fmt(map(str, shape))}] cannot be "
+            f"broadcast to indexing result of shape [{fmt(map(str, target))}]"
+        )
+    while len(shape) > len(target) and shape[0] == 1:  # copy_ into a view
+        shape = shape[1:]
+    if len(shape) > len(target):
+        raise RuntimeError(
+            f"expand({value.type()}{{[{fmt(map(str, value.shape))}]}}, "
+            f"size=[{fmt(map(str, target))}]): the number of sizes provided ({len(target)}) "
+            f"must be greater or equal to the number of dimensions in the tensor ({len(shape)})"
+        )
+    lead = len(target) - len(shape)
+    for i, (t, v) in enumerate(zip(target[lead:], shape)):
+        if v not in (1, t):
+            raise RuntimeError(
+                f"The expanded size of the tensor ({t}) must match the existing size ({v}) at "
+                f"non-singleton dimension {lead + i}.  Target sizes: [{fmt(map(str, target))}]."
+                f"  Tensor sizes: [{fmt(map(str, shape))}]"
+            )
 
 
 def index_select(input, dim, index):  # noqa: A002
