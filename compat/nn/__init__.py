@@ -18,9 +18,11 @@ from compat.nn import init as init, utils as utils
 from compat.nn._containers import (
     ModuleDict as ModuleDict,
     ModuleList as ModuleList,
-    ParameterDict as ParameterDict,
-    ParameterList as ParameterList,
     Sequential as Sequential,
 )
 from compat.nn._module import Module as Module
+from compat.nn._param_containers import (
+    ParameterDict as ParameterDict,
+    ParameterList as ParameterList,
+)
 from compat.nn.parameter import Buffer as Buffer, Parameter as Parameter

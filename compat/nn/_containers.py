@@ -1,4 +1,4 @@
-"""Container modules: Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict."""
+"""Container modules: Sequential, ModuleList, ModuleDict."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ import operator
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 
-from compat._tensor import Tensor
-from compat.nn._module import Module, _addindent, typename
-from compat.nn.parameter import Parameter
+from compat.nn._module import Module, _addindent
 
-__all__ = ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
+__all__ = ["Sequential", "ModuleList", "ModuleDict"]
 
 
 def _abs_index(idx, size: int) -> int:
@@ -33,7 +31,35 @@ def _shift_in(module: Module, index: int, item) -> None:
     table[str(index)] = item
 
 
-class Sequential(Module):
+class _ModuleSequence(Module):
+    """What Sequential and ModuleList share: children in order, appended by number."""
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def append(self, module):
+        """Add ``module`` at the end; returns self."""
+        self.add_module(str(len(self)), module)
+        return self
+
+    def pop(self, key=-1):
+        """Remove and return the module at ``key`` (default the last)."""
+        value = self[key]
+        del self[key]
+        return value
+
+
+def _check_sequential(other) -> None:
+    if not isinstance(other, Sequential):
+        raise ValueError(
+            f"add operator supports only objects of Sequential class, but {type(other)} is given."
+        )
+
+
+class Sequential(_ModuleSequence):
     """Modules called one after another, each on the previous one's output.
 
     ``Sequential(m0, m1, ...)`` names the children ``'0'``, ``'1'``...;
@@ -83,29 +109,15 @@ class Sequential(Module):
             delattr(self, self._key_at(idx))
         _renumber(self)
 
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
     def __add__(self, other) -> Sequential:
-        if not isinstance(other, Sequential):
-            raise ValueError(
-                "add operator supports only objects of Sequential class, but "
-                f"{type(other)} is given."
-            )
+        _check_sequential(other)
         out = Sequential()
         for module in [*self, *other]:
             out.append(module)
         return out
 
     def __iadd__(self, other) -> Sequential:
-        if not isinstance(other, Sequential):
-            raise ValueError(
-                "add operator supports only objects of Sequential class, but "
-                f"{type(other)} is given."
-            )
+        _check_sequential(other)
         return self.extend(list(other))
 
     def __mul__(self, other: int) -> Sequential:
@@ -124,17 +136,6 @@ class Sequential(Module):
     def __imul__(self, other: int) -> Sequential:
         repeated = self * other
         self.__dict__["_modules"] = dict(repeated._modules)
-        return self
-
-    def pop(self, key=-1):
-        """Remove and return the module at ``key`` (default the last)."""
-        value = self[key]
-        del self[key]
-        return value
-
-    def append(self, module) -> Sequential:
-        """Add ``module`` at the end; returns self."""
-        self.add_module(str(len(self)), module)
         return self
 
     def insert(self, index: int, module) -> Sequential:
@@ -159,7 +160,7 @@ class Sequential(Module):
         return input
 
 
-class ModuleList(Module):
+class ModuleList(_ModuleSequence):
     """A list of modules, registered (their parameters belong to the parent).
 
     Example:
@@ -194,12 +195,6 @@ class ModuleList(Module):
             delattr(self, str(_abs_index(idx, len(self))))
         _renumber(self)
 
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
     def __iadd__(self, modules) -> ModuleList:
         return self.extend(modules)
 
@@ -212,17 +207,6 @@ class ModuleList(Module):
     def insert(self, index: int, module) -> None:
         """Insert ``module`` before position ``index``."""
         _shift_in(self, index, module)
-
-    def append(self, module) -> ModuleList:
-        """Add ``module`` at the end; returns self."""
-        self.add_module(str(len(self)), module)
-        return self
-
-    def pop(self, key=-1):
-        """Remove and return the module at ``key`` (default the last)."""
-        value = self[key]
-        del self[key]
-        return value
 
     def extend(self, modules) -> ModuleList:
         """Append every module of the iterable ``modules``; returns self."""
@@ -322,7 +306,7 @@ class ModuleDict(Module):
 
 def _pairs(kind: str, items, sort_plain: bool):
     """The ``(key, value)`` pairs of a mapping or of an iterable of pairs, checked."""
-    if isinstance(items, (OrderedDict, ModuleDict, ParameterDict)):
+    if isinstance(items, (OrderedDict, Module)):  # ModuleDict, ParameterDict: their order
         return list(items.items())
     if isinstance(items, Mapping):
         return sorted(items.items()) if sort_plain else list(items.items())
@@ -338,177 +322,3 @@ def _pairs(kind: str, items, sort_plain: bool):
             )
         pairs.append((pair[0], pair[1]))
     return pairs
-
-
-def _describe(p, type_text: str) -> str:
-    kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
-    size = "x".join(str(s) for s in p.size())
-    return f"{kind} containing: [{type_text} of size {size}]"
-
-
-class ParameterList(Module):
-    """A list of parameters, registered (plain tensors are wrapped in Parameters).
-
-    Example:
-        >>> import compat as torch
-        >>> ps = torch.nn.ParameterList([torch.zeros(2, 3), torch.nn.Parameter(torch.ones(3))])
-        >>> [n for n, _ in ps.named_parameters()], type(ps[0]).__name__
-        (['0', '1'], 'Parameter')
-    """
-
-    def __init__(self, values=None) -> None:
-        super().__init__()
-        self._size = 0
-        if values is not None:
-            self.extend(values)
-
-    def __getitem__(self, idx):
-        if isinstance(idx, slice):
-            out = type(self)()
-            for i in range(*idx.indices(len(self))):
-                out.append(self[i])
-            return out
-        return getattr(self, str(_abs_index(idx, len(self))))
-
-    def __setitem__(self, idx, param) -> None:
-        idx = _abs_index(idx, len(self))
-        if isinstance(param, Tensor) and not isinstance(param, Parameter):
-            param = Parameter(param)
-        setattr(self, str(idx), param)
-
-    def __len__(self) -> int:
-        return self._size
-
-    def __iter__(self):
-        return (self[i] for i in range(len(self)))
-
-    def __iadd__(self, values) -> ParameterList:
-        return self.extend(values)
-
-    def append(self, value) -> ParameterList:
-        """Add ``value`` at the end; returns self."""
-        self._size += 1
-        self[self._size - 1] = value
-        return self
-
-    def extend(self, values) -> ParameterList:
-        """Append every value of the iterable ``values``; returns self."""
-        if not isinstance(values, Iterable) or isinstance(values, Tensor):
-            raise TypeError(
-                "ParameterList.extend should be called with an iterable, but got "
-                + type(values).__name__
-            )
-        for value in values:
-            self.append(value)
-        return self
-
-    def extra_repr(self) -> str:
-        lines = []
-        for k, p in enumerate(self):
-            if isinstance(p, Tensor):
-                lines.append(f"  ({k}): {_describe(p, str(p.dtype))}")
-            else:
-                lines.append(f"  ({k}): Object of type: {type(p).__name__}")
-        return "\n".join(lines)
-
-    def __call__(self, *args, **kwargs):
-        raise RuntimeError("ParameterList should not be called.")
-
-
-class ParameterDict(Module):
-    """A dict of parameters by name (a plain dict is taken in sorted key order).
-
-    Example:
-        >>> import compat as torch
-        >>> pd = torch.nn.ParameterDict({"b": torch.zeros(1), "a": torch.ones(2)})
-        >>> list(pd), type(pd["a"]).__name__
-        (['a', 'b'], 'Parameter')
-    """
-
-    def __init__(self, parameters=None) -> None:
-        super().__init__()
-        self._keys = {}
-        if parameters is not None:
-            self.update(parameters)
-
-    @staticmethod
-    def _attr(key) -> str:
-        if not isinstance(key, str):
-            raise TypeError(
-                "Index given to ParameterDict cannot be used as a key as it is not a string "
-                f"(type is '{type(key).__name__}'). Open an issue on github if you need "
-                "non-string keys."
-            )
-        return key
-
-    def __getitem__(self, key: str):
-        return getattr(self, self._attr(key))
-
-    def __setitem__(self, key: str, value) -> None:
-        attr = self._attr(key)
-        self._keys[key] = None
-        if isinstance(value, Tensor) and not isinstance(value, Parameter):
-            value = Parameter(value)
-        setattr(self, attr, value)
-
-    def __delitem__(self, key: str) -> None:
-        del self._keys[key]
-        delattr(self, self._attr(key))
-
-    def __len__(self) -> int:
-        return len(self._keys)
-
-    def __iter__(self):
-        return iter(self._keys)
-
-    def __contains__(self, key) -> bool:
-        return key in self._keys
-
-    def keys(self):
-        """The names."""
-        return self._keys.keys()
-
-    def items(self):
-        """``(name, parameter)`` pairs."""
-        return [(k, self[k]) for k in self._keys]
-
-    def values(self):
-        """The parameters."""
-        return [self[k] for k in self._keys]
-
-    def get(self, key: str, default=None):
-        """The parameter ``key``, or ``default``."""
-        return self[key] if key in self else default
-
-    def pop(self, key: str):
-        """Remove and return the parameter ``key``."""
-        value = self[key]
-        del self[key]
-        return value
-
-    def clear(self) -> None:
-        """Remove every parameter."""
-        for key in list(self._keys):
-            del self[key]
-
-    def update(self, parameters) -> None:
-        """Add parameters from a mapping or an iterable of ``(name, value)`` pairs."""
-        if not isinstance(parameters, Iterable):
-            raise TypeError(
-                "ParametersDict.update should be called with an iterable of key/value pairs, "
-                "but got " + type(parameters).__name__
-            )
-        for key, value in _pairs("ParameterDict", parameters, sort_plain=True):
-            self[key] = value
-
-    def extra_repr(self) -> str:
-        lines = []
-        for k, p in self.items():
-            if isinstance(p, Tensor):
-                lines.append(f"  ({k}): {_describe(p, typename(p))}")
-            else:
-                lines.append(f"  ({k}): Object of type: {type(p).__name__}")
-        return "\n".join(lines)
-
-    def __call__(self, *args, **kwargs):
-        raise RuntimeError("ParameterDict should not be called.")

@@ -11,14 +11,10 @@ tree with an explicit stack, not recursion.
 from __future__ import annotations
 
 import itertools
-from collections import OrderedDict, namedtuple
-from collections.abc import Mapping
 
-import numpy as np
-
-from compat import _dtypes
-from compat._grad_mode import no_grad
-from compat._tensor import Tensor, check_device
+from compat._tensor import Tensor
+from compat.nn._module_modes import ModesMixin
+from compat.nn._module_state import StateDictMixin
 from compat.nn.parameter import Buffer, Parameter
 
 __all__ = ["Module", "RemovableHandle"]
@@ -48,22 +44,6 @@ def _check_name(kind: str, name, owner: Module, table: dict) -> None:
         raise KeyError(f"attribute '{name}' already exists")
 
 
-class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
-    """What ``load_state_dict`` returns: the keys it missed and the keys it did not use."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        if not self.missing_keys and not self.unexpected_keys:
-            return "<All keys matched successfully>"
-        return (
-            f"_IncompatibleKeys(missing_keys={self.missing_keys!r}, "
-            f"unexpected_keys={self.unexpected_keys!r})"
-        )
-
-    __str__ = __repr__
-
-
 class RemovableHandle:
     """Returned by the ``register_*_hook`` methods: ``handle.remove()`` unregisters."""
 
@@ -91,7 +71,7 @@ def _addindent(text: str, n: int) -> str:
     return lines[0] + "\n" + "\n".join(" " * n + line for line in lines[1:])
 
 
-class Module:
+class Module(StateDictMixin, ModesMixin):
     """Base class of layers and models, with PyTorch's registration rules.
 
     Subclasses call ``super().__init__()`` first, assign Parameters and Modules as
@@ -162,7 +142,7 @@ class Module:
         if isinstance(value, Parameter):
             if params is None:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
-            self._forget(name)
+            self._forget(name, keep="_parameters")
             self.register_parameter(name, value)
             return
         if params is not None and name in params:
@@ -177,7 +157,7 @@ class Module:
         if isinstance(value, Module):
             if modules is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
-            self._forget(name)
+            self._forget(name, keep="_modules")
             modules[name] = value
             return
         if modules is not None and name in modules:
@@ -199,19 +179,18 @@ class Module:
                 persistent = value.persistent
             else:
                 persistent = name not in self._non_persistent_buffers_set
-            self._forget(name, keep_buffer=True)
             self.register_buffer(name, value, persistent)
             return
         object.__setattr__(self, name, value)
 
-    def _forget(self, name: str, keep_buffer: bool = False) -> None:
-        """Drop ``name`` from every table (before it is registered in one of them)."""
+    def _forget(self, name: str, keep: str) -> None:
+        """Drop ``name`` from the attributes and the tables other than ``keep``."""
         d = self.__dict__
         d.pop(name, None)
-        for table in ("_parameters", "_modules") + (() if keep_buffer else ("_buffers",)):
-            d[table].pop(name, None)
-        if not keep_buffer:
-            d["_non_persistent_buffers_set"].discard(name)
+        for table in ("_parameters", "_buffers", "_modules"):
+            if table != keep:
+                d[table].pop(name, None)
+        d["_non_persistent_buffers_set"].discard(name)
 
     def __getattr__(self, name: str):
         d = self.__dict__
@@ -345,12 +324,17 @@ class Module:
                 raise AttributeError(f"`{item}` is not an nn.Module")
         return mod
 
-    def get_parameter(self, target: str) -> Parameter:
-        """The parameter at the dotted path ``target`` (e.g. ``'fc.weight'``)."""
+    def _member_owner(self, target: str):
+        """The module holding the member at dotted path ``target``, and its name."""
         module_path, _, name = target.rpartition(".")
         mod = self.get_submodule(module_path)
         if not hasattr(mod, name):
             raise AttributeError(f"{mod._get_name()} has no attribute `{name}`")
+        return mod, name
+
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at the dotted path ``target`` (e.g. ``'fc.weight'``)."""
+        mod, name = self._member_owner(target)
         param = getattr(mod, name)
         if not isinstance(param, Parameter):
             raise AttributeError(f"`{name}` is not an nn.Parameter")
@@ -358,10 +342,7 @@ class Module:
 
     def get_buffer(self, target: str) -> Tensor:
         """The buffer at the dotted path ``target`` (e.g. ``'bn.running_mean'``)."""
-        module_path, _, name = target.rpartition(".")
-        mod = self.get_submodule(module_path)
-        if not hasattr(mod, name):
-            raise AttributeError(f"{mod._get_name()} has no attribute `{name}`")
+        mod, name = self._member_owner(target)
         if name not in mod._buffers:
             raise AttributeError(f"`{name}` is not a buffer")
         return getattr(mod, name)
@@ -459,311 +440,6 @@ class Module:
         for _, buf in self.named_buffers(recurse=recurse):
             yield buf
 
-    # --- state dict ------------------------------------------------------------------------
-
-    def _save_to_state_dict(self, destination, prefix: str, keep_vars: bool) -> None:
-        for name, param in self._parameters.items():
-            if param is not None:
-                destination[prefix + name] = param if keep_vars else param.detach()
-        for name, buf in self._buffers.items():
-            if buf is not None and name not in self._non_persistent_buffers_set:
-                destination[prefix + name] = buf if keep_vars else buf.detach()
-
-    def state_dict(self, *, destination=None, prefix: str = "", keep_vars: bool = False):
-        """An ``OrderedDict`` of every parameter and persistent buffer by dotted name.
-
-        The values share data with the module's tensors (an in-place update shows
-        through; snapshot with ``copy.deepcopy``). Shared members appear under each name.
-
-        Args:
-            destination: a dict to fill instead of a new ``OrderedDict``.
-            prefix: prepended to every key.
-            keep_vars: return the Parameters themselves instead of detached tensors.
-
-        Example:
-            >>> import compat as torch
-            >>> m = torch.nn.Module()
-            >>> m.w = torch.nn.Parameter(torch.ones(2))
-            >>> m.register_buffer("n", torch.tensor(0))
-            >>> m.state_dict()
-            OrderedDict([('w', tensor([1., 1.])), ('n', tensor(0))])
-        """
-        if destination is None:
-            destination = OrderedDict()
-            destination._metadata = OrderedDict()
-        metadata = getattr(destination, "_metadata", None)
-        for name, module in self.named_modules(prefix=prefix, remove_duplicate=False):
-            if metadata is not None:
-                metadata[name] = {"version": module._version}
-            module._save_to_state_dict(destination, f"{name}." if name else "", keep_vars)
-        return destination
-
-    def _load_from_state_dict(
-        self,
-        state_dict,
-        prefix,
-        local_metadata,
-        strict,
-        missing_keys,
-        unexpected_keys,
-        error_msgs,
-    ) -> None:
-        local = {k: v for k, v in self._parameters.items() if v is not None}
-        for k, v in self._buffers.items():
-            if v is not None and k not in self._non_persistent_buffers_set:
-                local[k] = v
-        assign = local_metadata.get("assign_to_params_buffers", False)
-        for name, param in local.items():
-            key = prefix + name
-            if key not in state_dict:
-                if strict:
-                    missing_keys.append(key)
-                continue
-            value = state_dict[key]
-            if isinstance(value, np.ndarray):
-                from compat._creation import from_numpy
-
-                value = from_numpy(value)
-            if not isinstance(value, Tensor):
-                error_msgs.append(
-                    f'While copying the parameter named "{key}", expected torch.Tensor or '
-                    f"Tensor-like object from checkpoint but received {type(value)}"
-                )
-                continue
-            if param.ndim == 0 and value.ndim == 1:
-                value = value[0]  # PyTorch still reads 0.3-era checkpoints this way
-            if value.shape != param.shape:
-                error_msgs.append(
-                    f"size mismatch for {key}: copying a param with shape {value.shape} from "
-                    f"checkpoint, the shape in current model is {param.shape}."
-                )
-                continue
-            try:
-                with no_grad():
-                    if assign:
-                        self._assign_loaded(name, param, value)
-                    else:
-                        param.copy_(value)
-            except Exception as err:  # noqa: BLE001 (reported the way PyTorch reports it)
-                error_msgs.append(
-                    f'While copying the parameter named "{key}", whose dimensions in the model '
-                    f"are {param.size()} and whose dimensions in the checkpoint are "
-                    f"{value.size()}, an exception occurred : {err.args}."
-                )
-        if strict:
-            for key in state_dict:
-                if not key.startswith(prefix):
-                    continue
-                head, dot, _ = key[len(prefix) :].partition(".")
-                if (dot and head not in self._modules) or (not dot and head not in local):
-                    unexpected_keys.append(key)
-
-    def _assign_loaded(self, name, param, value) -> None:
-        if isinstance(param, Parameter):
-            if isinstance(value, Parameter):
-                value.requires_grad_(param.requires_grad)
-            else:
-                value = Parameter(value, requires_grad=param.requires_grad)
-        setattr(self, name, value)
-
-    def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
-        """Copy values from ``state_dict`` into this module's parameters and buffers.
-
-        The module keeps its tensors (identity kept, values cast to their dtypes);
-        ``assign=True`` puts the given tensors in their place instead.
-
-        Args:
-            state_dict: a mapping from dotted names to tensors (numpy arrays accepted).
-            strict: raise when keys are missing or unexpected (size mismatches always raise).
-            assign: replace the tensors instead of copying into them.
-
-        Returns:
-            ``_IncompatibleKeys(missing_keys, unexpected_keys)``.
-
-        Example:
-            >>> import compat as torch
-            >>> m = torch.nn.Module()
-            >>> m.w = torch.nn.Parameter(torch.zeros(2))
-            >>> m.load_state_dict({"w": torch.tensor([1.0, 2.0], dtype=torch.float64)})
-            <All keys matched successfully>
-            >>> m.w
-            Parameter containing:
-            tensor([1., 2.], requires_grad=True)
-        """
-        if not isinstance(state_dict, Mapping):
-            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
-        missing, unexpected, errors = [], [], []
-        metadata = getattr(state_dict, "_metadata", None)
-        stack = [(self, dict(state_dict), "")]
-        while stack:
-            module, local, prefix = stack.pop()
-            meta = dict(metadata.get(prefix[:-1], {})) if metadata is not None else {}
-            if assign:
-                meta["assign_to_params_buffers"] = True
-            module._load_from_state_dict(local, prefix, meta, True, missing, unexpected, errors)
-            children = []
-            for name, child in module._modules.items():
-                if child is not None:
-                    sub = f"{prefix}{name}."
-                    part = {k: v for k, v in local.items() if k.startswith(sub)}
-                    children.append((child, part, sub))
-            stack.extend(reversed(children))
-        if strict:
-            if unexpected:
-                errors.insert(
-                    0, f"Unexpected key(s) in state_dict: {', '.join(map(_quoted, unexpected))}. "
-                )
-            if missing:
-                errors.insert(
-                    0, f"Missing key(s) in state_dict: {', '.join(map(_quoted, missing))}. "
-                )
-        if errors:
-            raise RuntimeError(
-                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
-                + "\n\t".join(errors)
-            )
-        return _IncompatibleKeys(missing, unexpected)
-
-    # --- modes and bulk changes ------------------------------------------------------------
-
-    def train(self, mode: bool = True) -> Module:
-        """Set training mode here and in every child (calling their ``train``); returns self."""
-        if not isinstance(mode, bool):
-            raise ValueError("training mode is expected to be boolean")
-        self.training = mode
-        for child in self.children():
-            child.train(mode)
-        return self
-
-    def eval(self) -> Module:
-        """``train(False)``: evaluation mode (Dropout off, BatchNorm uses running stats)."""
-        return self.train(False)
-
-    def requires_grad_(self, requires_grad: bool = True) -> Module:
-        """Set ``requires_grad`` on every parameter (``False`` freezes); returns self."""
-        for p in self.parameters():
-            p.requires_grad_(requires_grad)
-        return self
-
-    def zero_grad(self, set_to_none: bool = True) -> None:
-        """Clear the parameters' gradients: ``None`` by default, else zero-filled."""
-        for p in self.parameters():
-            g = p._grad
-            if g is None:
-                continue
-            if set_to_none:
-                p._grad = None
-            else:
-                if g.grad_fn is not None:
-                    g.detach_()
-                else:
-                    g.requires_grad_(False)
-                g.zero_()
-
-    def apply(self, fn) -> Module:
-        """Call ``fn`` on every submodule (children before parents), then self; returns self.
-
-        Example:
-            >>> import compat as torch
-            >>> m = torch.nn.Module()
-            >>> m.add_module("a", torch.nn.Module())
-            >>> seen = []
-            >>> _ = m.apply(lambda mod: seen.append(mod is m))
-            >>> seen
-            [False, True]
-        """
-        for module in _post_order(self):
-            fn(module)
-        return self
-
-    def _apply(self, fn) -> Module:
-        """Convert every parameter (in place: same objects), its grad and every buffer."""
-        with no_grad():
-            for module in _post_order(self):
-                for p in module._parameters.values():
-                    if p is None:
-                        continue
-                    new = fn(p)
-                    if new is not p:
-                        p.data = new
-                    g = p._grad
-                    if g is not None:
-                        new_g = fn(g)
-                        if new_g is not g:
-                            p._grad = new_g.detach().requires_grad_(g.requires_grad)
-                bufs = module._buffers
-                for name, b in bufs.items():
-                    if b is not None:
-                        bufs[name] = fn(b)
-        return self
-
-    def to(self, *args, **kwargs) -> Module:
-        """Convert floating-point parameters and buffers to a dtype (the CPU only); self.
-
-        Accepts ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(tensor)`` and
-        the keywords ``dtype=``, ``device=``, ``non_blocking=``.
-
-        Example:
-            >>> import compat as torch
-            >>> m = torch.nn.Module()
-            >>> m.w = torch.nn.Parameter(torch.zeros(1))
-            >>> w = m.w
-            >>> m.to(torch.float64) is m, m.w is w, w.dtype
-            (True, True, torch.float64)
-        """
-        dtype = kwargs.pop("dtype", None)
-        device = kwargs.pop("device", None)
-        kwargs.pop("non_blocking", None)
-        kwargs.pop("memory_format", None)
-        if kwargs:
-            raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
-        for a in args:
-            if isinstance(a, _dtypes.dtype):
-                dtype = a
-            elif isinstance(a, Tensor):
-                dtype, device = a.dtype, a.device
-            elif isinstance(a, bool):
-                pass
-            else:
-                device = a
-        check_device(device)
-        if dtype is None:
-            return self
-        if not (dtype.is_floating_point or dtype.is_complex):
-            raise TypeError(
-                "nn.Module.to only accepts floating point or complex dtypes, but got desired "
-                f"dtype={dtype}"
-            )
-        return self._apply(lambda t: t.to(dtype) if t.is_floating_point() or t.is_complex() else t)
-
-    def float(self) -> Module:
-        """Floating-point parameters and buffers to float32; returns self."""
-        return self._apply(lambda t: t.float() if t.is_floating_point() else t)
-
-    def double(self) -> Module:
-        """Floating-point parameters and buffers to float64; returns self."""
-        return self._apply(lambda t: t.double() if t.is_floating_point() else t)
-
-    def half(self) -> Module:
-        """Floating-point parameters and buffers to float16; returns self."""
-        return self._apply(lambda t: t.half() if t.is_floating_point() else t)
-
-    def type(self, dst_type) -> Module:
-        """Every parameter and buffer to ``dst_type``; returns self."""
-        return self._apply(lambda t: t.type(dst_type))
-
-    def cpu(self) -> Module:
-        """Itself (compat lives on the CPU)."""
-        return self
-
-    def cuda(self, device=None) -> Module:
-        """Refused for modules holding tensors, as PyTorch without CUDA does."""
-        return self._apply(lambda t: t.cuda(device))
-
-    def share_memory(self) -> Module:
-        """Itself (compat has one process)."""
-        return self
-
     # --- hooks ---------------------------------------------------------------------------
 
     def register_forward_pre_hook(self, hook, *, prepend: bool = False) -> RemovableHandle:
@@ -796,23 +472,6 @@ class Module:
         elif lines:
             body = "\n  " + "\n  ".join(lines) + "\n"
         return f"{self._get_name()}({body})"
-
-
-def _quoted(key: str) -> str:
-    return f'"{key}"'
-
-
-def _post_order(root: Module):
-    """Every module of the tree (with repeats, as PyTorch's recursion visits them),
-    children before their parent, without recursion."""
-    out = []
-    stack = [root]
-    while stack:
-        module = stack.pop()
-        out.append(module)
-        stack.extend(dict.fromkeys(c for c in module._modules.values() if c is not None))
-    out.reverse()
-    return out
 
 
 def _add_hook(table: dict, hook, prepend: bool) -> RemovableHandle:

@@ -37,9 +37,12 @@ class Parameter(Tensor):
                 f"Parameter data must be a Tensor, got {type(data).__name__}; wrap arrays "
                 "with torch.tensor(...) or torch.from_numpy(...) first"
             )
+        if requires_grad and data._s.array.dtype.kind not in "fc":
+            raise RuntimeError(
+                "Only Tensors of floating point and complex dtype can require gradients"
+            )
         p = Tensor.__new__(cls)
-        _init(p, data._s)
-        p.requires_grad_(requires_grad)
+        _init(p, data._s, bool(requires_grad))
         return p
 
     def __init__(self, data=None, requires_grad=True):

@@ -3,8 +3,10 @@
 from compat.nn._containers import (
     ModuleDict as ModuleDict,
     ModuleList as ModuleList,
-    ParameterDict as ParameterDict,
-    ParameterList as ParameterList,
     Sequential as Sequential,
 )
 from compat.nn._module import Module as Module
+from compat.nn._param_containers import (
+    ParameterDict as ParameterDict,
+    ParameterList as ParameterList,
+)
