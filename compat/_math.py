@@ -493,6 +493,9 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):  # noqa: A002
 
 def _compare(fn):
     def op(input, other):  # noqa: A002
+        if not isinstance(other, (Tensor, numbers.Number, np.generic, np.ndarray)):
+            # ``x == "text"`` and ``x == None`` fall back to Python's comparison (False)
+            return NotImplemented
         a = input._s.array if isinstance(input, Tensor) else input
         b = other._s.array if isinstance(other, Tensor) else other
         _broadcast_check(input, other)

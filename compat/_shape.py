@@ -303,8 +303,8 @@ def trace(input):  # noqa: A002
 def _tensors(tensors, name):
     if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
         raise TypeError(
-            f"{name}() received an invalid combination of arguments - got "
-            f"({type(tensors).__name__}), but expected a tuple or list of Tensors"
+            f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+            f"{type(tensors).__name__}"
         )
     if not tensors:
         raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
