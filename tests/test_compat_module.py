@@ -686,10 +686,10 @@ F64, I64 = compat.float64, compat.int64
 def test_dtype_conversion_in_place(convert, dtype, int_buffer):
     net = Net()
     net(compat.randn(2, 4)).sum().backward()
-    weight = net.fc1.weight
+    weight, grad = net.fc1.weight, net.fc1.weight.grad
     assert convert(net) is net
     assert net.fc1.weight is weight and weight.dtype == dtype and weight.requires_grad
-    assert weight.grad.dtype == dtype
+    assert weight.grad is grad and grad.dtype == dtype
     assert net.cache.dtype == dtype and net.steps.dtype == int_buffer
     assert net.float() is net and weight.dtype == compat.float32
 

@@ -81,7 +81,7 @@ class ModesMixin:
                     if g is not None:
                         new_g = fn(g)
                         if new_g is not g:
-                            p._grad = new_g.detach().requires_grad_(g.requires_grad)
+                            g.data = new_g  # the same grad object, converted
                 bufs = module._buffers
                 for name, b in bufs.items():
                     if b is not None:
