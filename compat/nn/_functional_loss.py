@@ -1,0 +1,566 @@
+"""The losses of compat.nn.functional, with PyTorch's checks, dtypes and gradients.
+
+Each checks its arguments in PyTorch's order and with its messages, then records the
+loss from ``funcgrad.nn.functional`` under PyTorch's ``grad_fn`` name. The regression
+losses warn about (and broadcast) targets of another shape, as PyTorch does; the
+legacy ``size_average``/``reduce`` arguments still work, with their warning.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+import funcgrad
+import funcgrad.nn.functional as fF
+import funcgrad.numpy as fnp
+from compat import _dtypes, _math
+from compat._autograd import apply
+from compat._grad_mode import is_grad_enabled
+from compat._shape import to_dtype
+from compat._tensor import Size
+from compat.nn._functional_common import (
+    check_reduction,
+    float_only,
+    reduction_arg,
+    require_tensor,
+    scalar_name,
+)
+
+# --- regression -------------------------------------------------------------------------
+
+
+def _size_warning(input, target):  # noqa: A002
+    if input.shape != target.shape:
+        warnings.warn(
+            f"Using a target size ({target.shape}) that is different to the input size "
+            f"({input.shape}). This will likely lead to incorrect results due to "
+            "broadcasting. Please ensure they have the same size.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def _weighted(loss, weight, reduction, mean):
+    """PyTorch's manual reduction of an elementwise loss times ``weight``."""
+    if weight.shape != loss.shape:
+        raise ValueError("Weights and input must have the same size.")
+    weighted = _math.mul(loss, weight)
+    if reduction == "none":
+        return weighted
+    if reduction == "sum":
+        return weighted.sum()
+    if reduction == "mean":
+        return weighted.sum() / weight.sum() if mean == "by_weight" else weighted.mean()
+    raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
+
+
+def _pointwise(name, kernel, loss, input, target, reduction, dtype=None):  # noqa: A002
+    """Record ``loss(a, b, reduction)`` on the broadcast pair, in ``dtype`` (promoted)."""
+    rt = dtype or _dtypes.result_type(input, target)
+    if rt.kind not in "fc":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_name(rt)}'")
+    shape = np.broadcast_shapes(input.shape, target.shape)
+
+    def fn(a, b):
+        a = fnp.broadcast_to(a if a.dtype == rt else fnp.astype(a, rt), shape)
+        b = fnp.broadcast_to(b if b.dtype == rt else fnp.astype(b, rt), shape)
+        return loss(a, b, reduction)
+
+    return apply(name, fn, input, target)
+
+
+def _regression_args(fname, input, target):  # noqa: A002
+    require_tensor(input, fname)
+    require_tensor(target, fname, "target", 2)
+
+
+def mse_loss(
+    input,
+    target,
+    size_average=None,
+    reduce=None,
+    reduction="mean",  # noqa: A002
+    weight=None,
+):
+    """Mean squared error ``(input - target) ** 2``, reduced.
+
+    A target of another shape warns and broadcasts; integer targets are promoted and a
+    float64 target gives a float64 loss (PyTorch's promotion). ``weight`` (the input's
+    shape) gives ``sum(w * se) / sum(w)`` for the mean.
+
+    Example:
+        >>> import compat as torch
+        >>> import compat.nn.functional as F
+        >>> F.mse_loss(torch.tensor([1.0, 2.0]), torch.tensor([1.0, 4.0]))
+        tensor(2.)
+    """
+    _regression_args("mse_loss", input, target)
+    _size_warning(input, target)
+    reduction = reduction_arg(size_average, reduce, reduction)
+    _math._broadcast_check(input, target)
+    if weight is not None:
+        return _weighted(_math.sub(input, target) ** 2, weight, reduction, "by_weight")
+    reduction = check_reduction(reduction)
+    return _pointwise("MseLossBackward0", "mse_cpu", fF.mse_loss, input, target, reduction)
+
+
+def _l1(input, target, reduction):  # noqa: A002
+    diff = _math.abs(_math.sub(input, target))
+    return diff if reduction == "none" else getattr(diff, reduction)()
+
+
+def l1_loss(
+    input,
+    target,
+    size_average=None,
+    reduce=None,
+    reduction="mean",  # noqa: A002
+    weight=None,
+):
+    """Mean absolute error ``|input - target|``, reduced (its slope at 0 is 0).
+
+    Example:
+        >>> import compat as torch
+        >>> import compat.nn.functional as F
+        >>> F.l1_loss(torch.tensor([1.0, 4.0]), torch.tensor([2.0, 2.0]))
+        tensor(1.5000)
+    """
+    _regression_args("l1_loss", input, target)
+    _size_warning(input, target)
+    reduction = reduction_arg(size_average, reduce, reduction)
+    _math._broadcast_check(input, target)
+    if weight is not None:
+        return _weighted(_l1(input, target, "none"), weight, reduction, "by_weight")
+    return _l1(input, target, check_reduction(reduction))
+
+
+def smooth_l1_loss(
+    input,
+    target,
+    size_average=None,
+    reduce=None,  # noqa: A002
+    reduction="mean",
+    beta=1.0,
+):
+    """``0.5 d**2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta``; beta 0 is L1.
+
+    Example:
+        >>> import compat as torch
+        >>> import compat.nn.functional as F
+        >>> F.smooth_l1_loss(torch.tensor([0.5, 3.0]), torch.zeros(2))
+        tensor(1.3125)
+    """
+    _regression_args("smooth_l1_loss", input, target)
+    _size_warning(input, target)
+    reduction = reduction_arg(size_average, reduce, reduction)
+    _math._broadcast_check(input, target)
+    reduction = check_reduction(reduction)
+    if beta == 0.0:
+        return _l1(input, target, reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    return _pointwise(
+        "SmoothL1LossBackward0",
+        "smooth_l1_cpu",
+        lambda a, b, r: fF.smooth_l1_loss(a, b, r, beta),
+        input,
+        target,
+        reduction,
+    )
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):  # noqa: A002
+    """``0.5 d**2`` where ``|d| < delta``, else ``delta (|d| - 0.5 delta)``.
+
+    The loss has the input's dtype (the target is cast to it), as in PyTorch.
+
+    Example:
+        >>> import compat as torch
+        >>> import compat.nn.functional as F
+        >>> F.huber_loss(torch.tensor([0.5, 3.0]), torch.zeros(2), reduction="none")
+        tensor([0.1250, 2.5000])
+    """
+    _regression_args("huber_loss", input, target)
+    _size_warning(input, target)
+    _math._broadcast_check(input, target)
+    if weight is not None:
+        return _weighted(huber_loss(input, target, "none", delta), weight, reduction, "mean")
+    reduction = check_reduction(reduction)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    dt = input._s.array.dtype
+    if dt.kind not in "fc" and target._s.array.dtype.kind in "fc":
+        raise RuntimeError(
+            f"result type {scalar_name(target)} can't be cast to the desired output type "
+            f"{scalar_name(input)}"
+        )
+    return _pointwise(
+        "HuberLossBackward0",
+        "huber_cpu",
+        lambda a, b, r: fF.huber_loss(a, b, r, delta),
+        input,
+        target,
+        reduction,
+        dtype=dt,
+    )
+
+
+# --- classification from class indices or probabilities ---------------------------------
+
+
+def _no_weight_grad(weight, fname, arg="weight"):
+    if weight is not None and weight.requires_grad and is_grad_enabled():
+        raise RuntimeError(
+            f"The function '{fname}' is not differentiable with respect to argument '{arg}'. "
+            "This input cannot have requires_grad True."
+        )
+
+
+def _class_target(input, target, weight):  # noqa: A002
+    """PyTorch's checks of class-index targets (nll_loss_nd); the target as an array."""
+    if input.ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
+    n_target = target.shape[0] if target.ndim else 0
+    if input.ndim != 1 and input.shape[0] != n_target:
+        raise ValueError(
+            f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({n_target})."
+        )
+    t = target._s.array
+    if input.ndim <= 2:
+        if target.ndim > 1:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        if input.ndim == 1 and target.ndim == 1:
+            if target.shape[0] != 1:
+                raise ValueError(
+                    "For 1D input, 1D target must have size 1, but got target size: "
+                    f"{target.shape[0]}"
+                )
+            t = t.reshape(())
+    else:
+        expected = [input.shape[0], *input.shape[2:]]
+        if list(target.shape) != expected:
+            raise RuntimeError(f"Expected target size {expected}, got {list(target.shape)}")
+    n_classes = input.shape[1] if input.ndim > 1 else input.shape[0]
+    if weight is not None:
+        if weight.ndim != 1 or weight.numel() != n_classes:
+            raise RuntimeError(
+                f"weight tensor should be defined either for all {n_classes} classes or no "
+                f"classes but got weight tensor of shape: {list(weight.shape)}"
+            )
+        if weight.dtype != input.dtype:
+            raise RuntimeError(
+                f"expected scalar type {scalar_name(input)} but found {scalar_name(weight)}"
+            )
+    if t.dtype not in (np.int64, np.uint8):
+        raise RuntimeError(
+            f"expected target dtype to be Long or Byte, but got {scalar_name(target)}"
+        )
+    return t
+
+
+def nll_loss(
+    input,
+    target,
+    weight=None,
+    size_average=None,
+    ignore_index=-100,  # noqa: A002
+    reduce=None,
+    reduction="mean",
+):
+    """Negative log-likelihood of class indices (int64) from log-probabilities.
+
+    ``weight`` per class (the mean divides by the summed weights of the counted
+    targets); targets equal to ``ignore_index`` count for nothing.
+
+    Example:
+        >>> import compat as torch
+        >>> import compat.nn.functional as F
+        >>> lp = torch.tensor([[0.5, 0.5], [0.25, 0.75]]).log()
+        >>> F.nll_loss(lp, torch.tensor([0, 1]))
+        tensor(0.4904)
+    """
+    require_tensor(input, "nll_loss")
+    reduction = check_reduction(reduction_arg(size_average, reduce, reduction))
+    t = _class_target(input, target, weight)
+    _no_weight_grad(weight, "nll_loss_forward")
+    return apply(
+        "NllLoss2DBackward0" if input.ndim > 2 else "NllLossBackward0",
+        lambda x, w: fF.nll_loss(x, t, w, ignore_index, reduction),
+        input,
+        weight,
+    )
+
+
+def cross_entropy(
+    input,
+    target,
+    weight=None,
+    size_average=None,  # noqa: A002
+    ignore_index=-100,
+    reduce=None,
+    reduction="mean",
+    label_smoothing=0.0,
+):
+    """Cross-entropy of logits: ``nll_loss(log_softmax(input, 1), target)``.
+
+    The target is class indices (int64, the input's shape without the class dimension)
+    or, when it has the input's shape, class probabilities (floats). ``label_smoothing``
+    ε mixes the target with the uniform distribution: ``(1 - ε) nll + ε mean_c(-logp_c)``.
+
+    Example:
+        >>> import compat as torch
+        >>> import compat.nn.functional as F
+        >>> logits = torch.tensor([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]])
+        >>> F.cross_entropy(logits, torch.tensor([0, 1]))
+        tensor(0.3185)
+    """
+    require_tensor(input, "cross_entropy")
+    require_tensor(target, "cross_entropy", "target", 2)
+    reduction = check_reduction(reduction_arg(size_average, reduce, reduction))
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(
+            f"label_smoothing must be between 0.0 and 1.0. Got: {float(label_smoothing):g}"
+        )
+    if input.shape == target.shape:
+        return _cross_entropy_probs(input, target, weight, ignore_index, reduction, label_smoothing)
+    float_only(input, "log_softmax_lastdim_kernel_impl")
+    t = _class_target(input, target, weight)
+    _no_weight_grad(weight, "nll_loss_forward")
+    if label_smoothing:
+        name = "AddBackward0"
+    else:
+        name = "NllLoss2DBackward0" if input.ndim > 2 else "NllLossBackward0"
+    return apply(
+        name,
+        lambda x, w: fF.cross_entropy(x, t, w, ignore_index, reduction, label_smoothing),
+        input,
+        weight,
+    )
+
+
+def _cross_entropy_probs(input, target, weight, ignore_index, reduction, smoothing):  # noqa: A002
+    if target._s.array.dtype.kind != "f":
+        raise RuntimeError(
+            "Expected floating point type for target with class probabilities, got "
+            f"{scalar_name(target)}"
+        )
+    if ignore_index >= 0:
+        raise RuntimeError("ignore_index is not supported for floating point target")
+    rt = _dtypes.promote_types(input._s.array.dtype, target._s.array.dtype)
+    input, target = to_dtype(input, rt), to_dtype(target, rt)
+    if weight is not None:
+        weight = to_dtype(weight, rt)
+    name = "DivBackward1" if reduction == "mean" else "NegBackward0"
+    return apply(
+        name,
+        lambda x, p, w: fF.cross_entropy(x, p, w, reduction=reduction, label_smoothing=smoothing),
+        input,
+        target,
+        weight,
+    )
+
+
+# --- binary -----------------------------------------------------------------------------
+
+_EPSILON = 1e-12  # PyTorch's floor of p (1 - p) in BCE's gradient
+
+
+def _clamped_logs(p):
+    """``log(p)`` and ``log(1 - p)``, each clamped below at -100 (no warning at 0)."""
+    log_p = fnp.maximum(fnp.log(fnp.where(p > 0, p, 1.0)), -100.0)
+    log_1p = fnp.maximum(fnp.log(fnp.where(p < 1, 1 - p, 1.0)), -100.0)
+    return fnp.where(p > 0, log_p, -100.0), fnp.where(p < 1, log_1p, -100.0)
+
+
+@funcgrad.custom_jvp
+def _bce_terms(p, y):
+    log_p, log_1p = _clamped_logs(p)
+    return -(y * log_p + (1 - y) * log_1p)
+
+
+@_bce_terms.defjvp
+def _bce_rule(primals, tangents):
+    """PyTorch's derivatives: ``(p - y) / max(p (1 - p), 1e-12)`` in p and
+    ``log(1 - p) - log(p)`` (infinite at 0 and 1) in y."""
+    (p, y), (tp, ty) = primals, tangents
+    log_p, log_1p = _clamped_logs(p)
+    inside = (p > 0) & (p < 1)
+    safe = fnp.where(inside, p, 0.5)
+    inf = np.asarray(np.inf, p.dtype)
+    d_y = fnp.where(inside, fnp.log1p(-safe) - fnp.log(safe), fnp.where(p <= 0, inf, -inf))
+    d_p = (p - y) / fnp.maximum((1 - p) * p, _EPSILON)
+    with np.errstate(invalid="ignore"):  # inf * 0 where the target's tangent is zero
+        return -(y * log_p + (1 - y) * log_1p), d_p * tp + d_y * ty
+
+
+def binary_cross_entropy(
+    input,
+    target,
+    weight=None,
+    size_average=None,  # noqa: A002
+    reduce=None,
+    reduction="mean",
+):
+    """``-(y log p + (1 - y) log(1 - p))`` of probabilities, each log clamped at -100.
+
+    The gradient in ``p`` is PyTorch's ``(p - y) / max(p (1 - p), 1e-12)``.
+
+    Example:
+        >>> import compat as torch
+        >>> import compat.nn.functional as F
+        >>> F.binary_cross_entropy(torch.tensor([0.9, 0.2, 0.6]), torch.tensor([1.0, 0.0, 1.0]))
+        tensor(0.2798)
+    """
+    require_tensor(input, "binary_cross_entropy")
+    require_tensor(target, "binary_cross_entropy", "target", 2)
+    reduction = reduction_arg(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise ValueError(
+            f"Using a target size ({target.shape}) that is different to the input size "
+            f"({input.shape}) is deprecated. Please ensure they have the same size."
+        )
+    reduction = check_reduction(reduction)
+    if weight is not None:
+        _broadcastable_to(weight, target.shape)
+        _no_weight_grad(weight, "binary_cross_entropy")
+        weight = to_dtype(weight, input._s.array.dtype)
+    if target.dtype != input.dtype:
+        raise RuntimeError(f"Found dtype {scalar_name(target)} but expected {scalar_name(input)}")
+    a = input._s.array
+    if not ((a >= 0) & (a <= 1)).all():
+        raise RuntimeError("all elements of input should be between 0 and 1")
+
+    def bce(p, y, w):
+        loss = _bce_terms(p, y)
+        if w is not None:
+            loss = loss * w
+        return (
+            fnp.mean(loss)
+            if reduction == "mean"
+            else (fnp.sum(loss) if reduction == "sum" else loss)
+        )
+
+    return apply("BinaryCrossEntropyBackward0", bce, input, target, weight)
+
+
+def _broadcastable_to(weight, shape):
+    ws = tuple(weight.shape)
+    for i in range(1, len(ws) + 1):
+        if ws[-i] != 1 and (i > len(shape) or ws[-i] != shape[-i]):
+            raise RuntimeError(
+                f"Attempting to broadcast a dimension of length {ws[-i]} at {-i}! Mismatching "
+                f"argument at index 1 had {Size(ws)}; but expected shape should be "
+                f"broadcastable to {list(shape)}"
+            )
+
+
+def binary_cross_entropy_with_logits(
+    input,
+    target,
+    weight=None,  # noqa: A002
+    size_average=None,
+    reduce=None,
+    reduction="mean",
+    pos_weight=None,
+):
+    """Binary cross-entropy of ``sigmoid(input)``, computed stably from the logits.
+
+    ``pos_weight`` weighs the positive term (one per class, broadcast along the last
+    dimension). The loss has the target's dtype, as in PyTorch.
+
+    Example:
+        >>> import compat as torch
+        >>> import compat.nn.functional as F
+        >>> x, y = torch.tensor([2.0, -1.0, 0.5]), torch.tensor([1.0, 0.0, 1.0])
+        >>> F.binary_cross_entropy_with_logits(x, y), F.binary_cross_entropy_with_logits(
+        ...     x, y, pos_weight=torch.tensor(3.0))
+        (tensor(0.3048), tensor(0.7054))
+    """
+    require_tensor(input, "binary_cross_entropy_with_logits")
+    require_tensor(target, "binary_cross_entropy_with_logits", "target", 2)
+    reduction = check_reduction(reduction_arg(size_average, reduce, reduction))
+    if target.shape != input.shape:
+        raise ValueError(
+            f"Target size ({target.shape}) must be the same as input size ({input.shape})"
+        )
+    dt = target._s.array.dtype
+    if dt == np.bool_:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
+            "`^` or `logical_xor()` operator instead."
+        )
+    if dt.kind not in "fc":
+        raise RuntimeError(
+            f"result type {scalar_name(_dtypes.default_np())} can't be cast to the desired "
+            f"output type {scalar_name(target)}"
+        )
+    float_only(input, "log_sigmoid_cpu")
+    if pos_weight is not None:
+        _math._broadcast_check(pos_weight, target)
+        _no_weight_grad(pos_weight, "binary_cross_entropy_with_logits", "pos_weight")
+        pos_weight = to_dtype(pos_weight, dt)
+    if weight is not None:
+        _math._broadcast_check(input, weight)
+        _no_weight_grad(weight, "binary_cross_entropy_with_logits")
+        weight = to_dtype(weight, dt)
+    return apply(
+        "BinaryCrossEntropyWithLogitsBackward0",
+        lambda x, y, w, pw: fF.binary_cross_entropy_with_logits(
+            x if x.dtype == dt else fnp.astype(x, dt), y, w, reduction, pw
+        ),
+        input,
+        target,
+        weight,
+        pos_weight,
+    )
+
+
+KL_MEAN = (
+    "reduction: 'mean' divides the total loss by both the batch size and the support size."
+    "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+    "'mean' will be changed to behave the same as 'batchmean' in the next major release."
+)
+
+
+def kl_div(
+    input,
+    target,
+    size_average=None,
+    reduce=None,
+    reduction="mean",  # noqa: A002
+    log_target=False,
+):
+    """KL divergence with ``input`` as log-probabilities (``reduction='batchmean'`` is the
+    true KL divergence per sample; ``'mean'`` averages over every element, with a warning).
+
+    Example:
+        >>> import compat as torch
+        >>> import compat.nn.functional as F
+        >>> q = torch.tensor([[0.5, 0.5]]).log()
+        >>> F.kl_div(q, torch.tensor([[0.25, 0.75]]), reduction="batchmean")
+        tensor(0.1308)
+    """
+    require_tensor(input, "kl_div")
+    require_tensor(target, "kl_div", "target", 2)
+    reduction = reduction_arg(size_average, reduce, reduction)
+    if reduction == "mean":
+        warnings.warn(KL_MEAN, UserWarning, stacklevel=2)
+    batchmean = reduction == "batchmean"
+    if not batchmean:
+        reduction = check_reduction(reduction)
+    rt = _dtypes.result_type(input, target)
+    input, target = to_dtype(input, rt), to_dtype(target, rt)
+    _math._broadcast_check(input, target)
+    name = "MulBackward0" if log_target else "SubBackward0"
+    pointwise = apply(
+        name,
+        lambda x, t: fF.kl_div(x, t, reduction="none", log_target=log_target),
+        input,
+        target,
+    )
+    if batchmean:
+        total = pointwise.sum()
+        return total / input.shape[0] if input.ndim else total
+    return pointwise if reduction == "none" else getattr(pointwise, reduction)()
