@@ -361,10 +361,15 @@ _UNARY = {
     "positive": ("AliasBackward0", lambda v: v, False),
 }
 
+# PyTorch saves these ops' results, not their inputs, for the backward pass: changing
+# the input in place afterwards does not break backward (saves=() here).
+_SAVES_RESULT = {"exp", "exp2", "expm1", "sqrt", "rsqrt", "tan", "tanh", "sigmoid", "relu",
+                 "reciprocal"}
+
 for _n, (_gname, _fn, _float) in _UNARY.items():
     globals()[_n] = _named(
         _n,
-        _unary(_gname, _fn, float_only=_float),
+        _unary(_gname, _fn, float_only=_float, saves=() if _n in _SAVES_RESULT else None),
         f"Elementwise ``{_n}`` (``{_gname}`` in the graph).",
     )
 

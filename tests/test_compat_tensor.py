@@ -17,12 +17,15 @@ import pytest
 import compat
 
 
+def library(name):
+    """compat, or torch (the test is skipped when torch is not installed)."""
+    return pytest.importorskip("torch") if name == "torch" else compat
+
+
 @pytest.fixture(params=["compat", "torch"])
 def T(request):  # noqa: N802 (the module stands for ``torch``)
-    """The module under test: compat, or torch (skipped when torch is not installed)."""
-    if request.param == "torch":
-        return pytest.importorskip("torch")
-    return compat
+    """The module under test."""
+    return library(request.param)
 
 
 def known_bug(reason):
