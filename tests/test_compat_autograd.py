@@ -441,6 +441,7 @@ GRAD_FN_NAMES = [
     ("x @ m", "SqueezeBackward4"),
     ("torch.mm(m, m)", "MmBackward0"),
     ("torch.ones(3, 2, 2) @ m", "UnsafeViewBackward0"),
+    ("torch.addmm(x, m, m)", "AddmmBackward0"),
     ("x.double()", "ToCopyBackward0"),
     ("x.sign()", "SignBackward0"),
     ("x.round()", "RoundBackward0"),

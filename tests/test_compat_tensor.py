@@ -327,6 +327,7 @@ def test_generator_argument_and_inplace_fills(T):
     )
     check(T.randn(2, generator=g), [-0.829319179058075, -1.6137069463729858], "float32")
     check(T.randperm(5, generator=g), [4, 3, 0, 1, 2], "int64")
+    check(T.randint(0, 10, (3,), generator=T.Generator().manual_seed(0)), [4, 9, 3], "int64")
     T.manual_seed(0)
     u = T.empty(4).uniform_(-1, 1)
     check(
@@ -557,6 +558,11 @@ def test_matmul_does_not_promote(T):
         RuntimeError,
         "dot : expected both vectors to have same dtype, but found Long and Float",
         lambda: T.tensor([1, 2]) @ T.tensor([1.0, 2.0]),
+    )
+    raises(
+        RuntimeError,
+        "mat1 and mat2 must have the same dtype, but got Double and Float",  # as nn.Linear
+        lambda: T.addmm(T.ones(2), T.ones(2, 2, dtype=T.float64), T.ones(2, 2)),
     )
     raises(
         RuntimeError,
