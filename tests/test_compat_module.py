@@ -1126,3 +1126,79 @@ def test_clip_grad_norm_matches_live_torch():
         assert ours == pytest.approx(theirs, rel=1e-6)
         for a, b in zip(our_grads, their_grads):
             np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+# --- with compat's layer library --------------------------------------------------------------
+
+SPEC_LAYER_REPR = """Net(
+  (fc1): Linear(in_features=4, out_features=8, bias=True)
+  (act): ReLU()
+  (block): Sequential(
+    (0): Linear(in_features=8, out_features=8, bias=True)
+    (1): ReLU()
+  )
+  (ml): ModuleList(
+    (0-1): 2 x Linear(in_features=2, out_features=2, bias=True)
+  )
+)"""
+
+
+def layer_net(torch):
+    tnn = torch.nn
+
+    class Net(tnn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1 = tnn.Linear(4, 8)
+            self.act = tnn.ReLU()
+            self.block = tnn.Sequential(tnn.Linear(8, 8), tnn.ReLU())
+            self.ml = tnn.ModuleList([tnn.Linear(2, 2), tnn.Linear(2, 2)])
+            self.bn = tnn.BatchNorm1d(8)
+
+        def forward(self, x):
+            return self.block(self.bn(self.act(self.fc1(x))))
+
+    return Net()
+
+
+def test_model_of_library_layers():
+    compat.manual_seed(0)
+    net = layer_net(compat)
+    bn_line = f"  (bn): {net.bn!r}\n"
+    assert bn_line in repr(net)
+    assert repr(net).replace(bn_line, "") == SPEC_LAYER_REPR
+    sd = net.state_dict()
+    assert list(sd)[-5:] == ["bn.weight", "bn.bias", "bn.running_mean", "bn.running_var",
+                             "bn.num_batches_tracked"]  # fmt: skip
+    steps = sd["bn.num_batches_tracked"]
+    assert steps.dtype == compat.int64 and steps.ndim == 0
+    net(compat.randn(5, 4))
+    assert steps.item() == 1  # the state dict aliases the buffer
+    fresh = layer_net(compat)
+    assert repr(fresh.load_state_dict(net.state_dict())) == "<All keys matched successfully>"
+    x = compat.randn(3, 4)
+    with compat.no_grad():
+        np.testing.assert_array_equal(net.eval()(x).numpy(), fresh.eval()(x).numpy())
+
+
+def test_model_of_library_layers_matches_live_torch():
+    torch = pytest.importorskip("torch")
+    reports = []
+    for lib in (compat, torch):
+        lib.manual_seed(0)
+        net = layer_net(lib)
+        sd = net.state_dict()
+        reports.append(
+            (
+                repr(net),
+                names(net.named_parameters()),
+                names(net.named_buffers()),
+                names(net.named_modules()),
+                [(k, str(v.dtype), list(v.shape)) for k, v in sd.items()],
+                [np.array(v.tolist()) for v in sd.values()],  # default init after manual_seed
+            )
+        )
+    ours, theirs = reports
+    assert ours[:5] == theirs[:5]
+    for a, b in zip(ours[5], theirs[5]):
+        np.testing.assert_array_equal(a, b)
