@@ -240,3 +240,67 @@ def result_type(*operands) -> np.dtype:
         else:
             wrapped = _promote(wrapped, scalar_dtype(x))
     return _combine(dim, _combine(zero, wrapped))
+
+
+# --- numeric limits --------------------------------------------------------------------
+
+
+class finfo:  # noqa: N801 (torch's spelling)
+    """Limits of a floating dtype (the default dtype when none is given).
+
+    Example:
+        >>> import compat as torch
+        >>> from compat._dtypes import finfo
+        >>> finfo(torch.float32).eps, finfo(torch.float16).max
+        (1.1920928955078125e-07, 65504.0)
+    """
+
+    def __init__(self, type=None):  # noqa: A002 (torch's name)
+        d = _DEFAULT[0] if type is None else type
+        if not isinstance(d, dtype) or not d.is_floating_point:
+            raise TypeError(
+                "torch.finfo() requires a floating point input type. Use torch.iinfo to "
+                "handle 'torch.finfo'"
+            )
+        info = np.finfo(d.np)
+        self.bits = _builtins.int(info.bits)
+        self.eps = _builtins.float(info.eps)
+        self.max = _builtins.float(info.max)
+        self.min = _builtins.float(info.min)
+        self.tiny = self.smallest_normal = _builtins.float(info.smallest_normal)
+        self.resolution = 10.0 ** -_builtins.int(info.precision)
+        self.dtype = d.name
+
+    def __repr__(self) -> str:
+        return (
+            f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "
+            f"eps={self.eps:g}, smallest_normal={self.tiny:g}, tiny={self.tiny:g}, "
+            f"dtype={self.dtype})"
+        )
+
+
+class iinfo:  # noqa: N801 (torch's spelling)
+    """Limits of an integer dtype.
+
+    Example:
+        >>> import compat as torch
+        >>> from compat._dtypes import iinfo
+        >>> iinfo(torch.int8).min, iinfo(torch.uint8).max
+        (-128, 255)
+    """
+
+    def __init__(self, type):  # noqa: A002 (torch's name)
+        if not isinstance(type, dtype) or type.np.kind not in "iub":
+            raise TypeError(
+                "torch.iinfo() requires an integer input type. Use torch.finfo to handle "
+                "'torch.iinfo'"
+            )
+        info = np.iinfo(np.uint8 if type.np.kind == "b" else type.np)
+        self.bits = _builtins.int(info.bits)
+        self.max = _builtins.int(info.max)
+        self.min = _builtins.int(info.min)
+        self.dtype = type.name
+
+    def __repr__(self) -> str:
+        lo, hi = _builtins.float(self.min), _builtins.float(self.max)
+        return f"iinfo(min={lo:g}, max={hi:g}, dtype={self.dtype})"

@@ -242,3 +242,38 @@ def cross(input, other, dim=None):  # noqa: A002
     """Cross product of 3-vectors."""
     axis = -1 if dim is None else dim
     return apply("LinalgCrossBackward0", lambda u, v: fnp.cross(u, v, axis=axis), input, other)
+
+
+def inverse(input):  # noqa: A002
+    """The inverse of a square matrix (or of each in a batch).
+
+    Example:
+        >>> import compat as torch
+        >>> from compat._linalg import inverse
+        >>> inverse(torch.tensor([[2., 0.], [0., 4.]]))
+        tensor([[0.5000, 0.0000],
+                [0.0000, 0.2500]])
+    """
+    _square(input, "linalg.inv")
+    return apply("LinalgInvExBackward0", fnp.linalg.inv, input)
+
+
+def det(input):  # noqa: A002
+    """The determinant of a square matrix (or of each in a batch).
+
+    Example:
+        >>> import compat as torch
+        >>> from compat._linalg import det
+        >>> det(torch.tensor([[2., 1.], [1., 3.]]))
+        tensor(5.)
+    """
+    _square(input, "linalg.det")
+    return apply("LinalgDetBackward0", fnp.linalg.det, input)
+
+
+def _square(input, name):
+    if input.ndim < 2 or input.shape[-1] != input.shape[-2]:
+        raise RuntimeError(
+            f"{name}: A must be batches of square matrices, but they are "
+            f"{input.shape[-2] if input.ndim > 1 else 1} by {input.shape[-1]} matrices"
+        )

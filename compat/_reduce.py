@@ -441,4 +441,47 @@ def median(input, dim=None, keepdim=False):  # noqa: A002
     return median_rt(values, wrap((idx if keepdim else np.squeeze(idx, d)).astype(np.int64)))
 
 
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+    """The distinct values (sorted), optionally with the inverse indices and the counts.
+
+    Example:
+        >>> import compat as torch
+        >>> from compat._reduce import unique
+        >>> unique(torch.tensor([3, 1, 3, 2]), return_counts=True)
+        (tensor([1, 2, 3]), tensor([1, 1, 2]))
+    """
+    a = input._s.array
+    if dim is None:
+        vals, inv, counts = np.unique(a.reshape(-1), return_inverse=True, return_counts=True)
+        inv = inv.reshape(a.shape)
+    else:
+        d = _dim(dim, a.ndim)
+        vals, inv, counts = np.unique(a, return_inverse=True, return_counts=True, axis=d)
+        inv = inv.reshape(-1)
+    out = [wrap(vals)]
+    if return_inverse:
+        out.append(wrap(inv.astype(np.int64)))
+    if return_counts:
+        out.append(wrap(counts.astype(np.int64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def bincount(input, weights=None, minlength=0):  # noqa: A002
+    """How often each non-negative integer occurs (or the sum of its ``weights``).
+
+    Example:
+        >>> import compat as torch
+        >>> from compat._reduce import bincount
+        >>> bincount(torch.tensor([3, 1, 3]))
+        tensor([0, 1, 0, 2])
+    """
+    a = input._s.array
+    if a.ndim != 1 or a.dtype.kind not in "iu" or (a.size and a.min() < 0):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if weights is None:
+        return wrap(np.bincount(a, minlength=minlength).astype(np.int64))
+    w = weights._s.array
+    return wrap(np.bincount(a, weights=w, minlength=minlength).astype(w.dtype))
+
+
 _ = builtins

@@ -297,6 +297,69 @@ def trace(input):  # noqa: A002
     return apply("TraceBackward0", fnp.trace, input, saves=())
 
 
+def diff(input, n=1, dim=-1, prepend=None, append=None):  # noqa: A002
+    """Differences of neighbours along ``dim``, ``n`` times (``SubBackward0``).
+
+    Example:
+        >>> import compat as torch
+        >>> from compat._shape import diff
+        >>> diff(torch.tensor([1, 4, 9, 16])), diff(torch.tensor([1, 4, 9, 16]), n=2)
+        (tensor([3, 5, 7]), tensor([2, 2]))
+    """
+    x = input
+    parts = [p for p in (prepend, x, append) if p is not None]
+    if len(parts) > 1:
+        x = cat(parts, dim)
+    d = _dim(dim, x.ndim)
+    lead = (builtins.slice(None),) * d
+    for _ in range(n):
+        x = apply(
+            "SubBackward0",
+            lambda v: v[lead + (builtins.slice(1, None),)] - v[lead + (builtins.slice(None, -1),)],
+            x,
+            saves=(),
+        )
+    return x
+
+
+def meshgrid(*tensors, indexing=None):
+    """Coordinate grids from 1-D tensors (``indexing="ij"`` or ``"xy"``).
+
+    Example:
+        >>> import compat as torch
+        >>> from compat._shape import meshgrid
+        >>> xs, ys = meshgrid(torch.tensor([1, 2]), torch.tensor([3, 4, 5]), indexing="ij")
+        >>> xs.shape, ys[0]
+        (torch.Size([2, 3]), tensor([3, 4, 5]))
+    """
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        import warnings
+
+        warnings.warn(
+            "torch.meshgrid: in an upcoming release, it will be required to pass the indexing "
+            "argument.",
+            UserWarning,
+            stacklevel=2,
+        )
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(
+            f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but received: {indexing}"
+        )
+    order = list(range(len(tensors)))
+    if indexing == "xy" and len(tensors) > 1:
+        order[0], order[1] = 1, 0
+    shape = tuple(tensors[i].numel() for i in order)
+    out = []
+    for k, t in enumerate(tensors):
+        where = order.index(k)
+        view = tuple(-1 if j == where else 1 for j in range(len(tensors)))
+        out.append(expand(reshape(t, view), shape))
+    return tuple(out)
+
+
 # --- joins and splits --------------------------------------------------------------------
 
 
@@ -627,6 +690,31 @@ def take(input, index):  # noqa: A002
     """Elements of the flattened tensor at ``index``."""
     idx = index._s.array
     return apply("TakeBackward0", lambda v: fnp.reshape(v, (-1,))[idx], input, saves=())
+
+
+def index_fill(input, dim, index, value):  # noqa: A002
+    """``value`` at the positions ``index`` along ``dim``.
+
+    Example:
+        >>> import compat as torch
+        >>> from compat._shape import index_fill
+        >>> index_fill(torch.zeros(2, 3), 1, torch.tensor([0, 2]), -1.)
+        tensor([[-1.,  0., -1.],
+                [-1.,  0., -1.]])
+    """
+    d = _dim(dim, input.ndim)
+    mask = np.zeros(input.shape, np.bool_)
+    mask[(builtins.slice(None),) * d + (index._s.array,)] = True
+    dt = input._s.array.dtype
+    if isinstance(value, Tensor):
+        return apply(
+            "IndexFillBackward1",
+            lambda v, w: fnp.where(mask, w if w.dtype == dt else fnp.astype(w, dt), v),
+            input,
+            value,
+        )
+    fill = np.asarray(value).astype(dt)
+    return apply("IndexFillBackward0", lambda v: fnp.where(mask, fill, v), input, saves=())
 
 
 def masked_fill(input, mask, value):  # noqa: A002

@@ -18,7 +18,7 @@ import zlib
 
 import numpy as np
 import pytest
-from test_compat_tensor import check, library
+from test_compat_tensor import added, check, library
 
 import compat
 
@@ -226,6 +226,25 @@ OPS = [
     ("outer", lambda T, x, y: T.outer(x, y), ["3", "4"], "smooth"),
     ("addmm", lambda T, b, x, y: T.addmm(b, x, y), ["2", "3x4", "4x2"], "smooth"),
     ("einsum", lambda T, x, y: T.einsum("ij,kj->ik", x, y), ["3x4", "2x4"], "smooth"),
+    (
+        "inverse",
+        lambda T, x: added(T, "inverse")(x + 3 * T.eye(3, dtype=x.dtype)),
+        ["3x3"],
+        "smooth",
+    ),
+    (
+        "det_batched",
+        lambda T, x: added(T, "det")(x + 2 * T.eye(3, dtype=x.dtype)),
+        ["2x3x3"],
+        "smooth",
+    ),
+    ("diff", lambda T, x: added(T, "diff")(x, n=2, dim=0), ["4x3"], "smooth"),
+    (
+        "index_fill",
+        lambda T, x: added(T, "index_fill")(x, 1, T.tensor([0, 2]), 0.5),
+        ["3x4"],
+        "smooth",
+    ),
     ("linear_layer", lambda T, x, w, b: (x @ w.t() + b).relu(), ["3x4", "2x4", "2"], ""),
 ]
 

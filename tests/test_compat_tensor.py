@@ -1331,3 +1331,136 @@ def test_detach_and_clone(T):
     check(p, [1.0, 2.0], "float32")
     r = x.detach().clone().requires_grad_()
     assert r.is_leaf and r.requires_grad
+
+
+# --- functions added for tutorials (wired into compat's namespace by the lead) -------------
+
+# name: the compat module that implements it, and whether torch.Tensor has it as a method
+ADDED = {
+    "unique": ("_reduce", True),
+    "bincount": ("_reduce", True),
+    "diff": ("_shape", True),
+    "meshgrid": ("_shape", False),
+    "index_fill": ("_shape", True),
+    "inverse": ("_linalg", True),
+    "det": ("_linalg", True),
+    "finfo": ("_dtypes", False),
+    "iinfo": ("_dtypes", False),
+}
+
+
+def added(T, name):
+    """``T.name``; on compat the implementation, until it is exported."""
+    if T is compat and not hasattr(compat, name):
+        import importlib
+
+        return getattr(importlib.import_module(f"compat.{ADDED[name][0]}"), name)
+    return getattr(T, name)
+
+
+def test_unique_and_bincount(T):
+    unique, bincount = added(T, "unique"), added(T, "bincount")
+    x = T.tensor([3, 1, 3, 2, 1, 3])
+    check(unique(x), [1, 2, 3], "int64")
+    vals, inverse, counts = unique(x, return_inverse=True, return_counts=True)
+    check(inverse, [2, 0, 2, 1, 0, 2], "int64")
+    check(counts, [2, 1, 3], "int64")
+    check(unique(T.tensor([[2.0, 1.0], [2.0, 5.0]])), [1.0, 2.0, 5.0], "float32")
+    check(bincount(x), [0, 2, 1, 3], "int64")
+    check(bincount(x, minlength=6), [0, 2, 1, 3, 0, 0], "int64")
+    check(bincount(x, weights=T.full((6,), 0.5)), [0.0, 1.0, 0.5, 1.5], "float32")
+    check(bincount(T.tensor([], dtype=T.int64)), np.zeros(0, np.int64), "int64")
+    raises(
+        RuntimeError,
+        "bincount only supports 1-d non-negative integral inputs.",
+        lambda: bincount(T.tensor([-1])),
+    )
+
+
+def test_diff_meshgrid_index_fill(T):
+    diff, meshgrid, index_fill = added(T, "diff"), added(T, "meshgrid"), added(T, "index_fill")
+    y = T.tensor([[3.0, 1.0, 3.0, 2.0], [0.0, 0.0, 5.0, 5.0]], requires_grad=True)
+    d = diff(y)
+    check(d, [[-2.0, 2.0, -1.0], [0.0, 5.0, 0.0]], "float32")
+    assert type(d.grad_fn).__name__ == "SubBackward0"
+    check(diff(y, n=2, dim=1), [[4.0, -3.0], [5.0, -5.0]], "float32")
+    check(diff(y, dim=0), [[-3.0, -1.0, 2.0, 3.0]], "float32")
+    check(diff(y, prepend=T.zeros(2, 1)), [[3.0, -2.0, 2.0, -1.0], [0.0, 0.0, 5.0, 0.0]], "float32")
+    diff(y, n=2).sum().backward()
+    check(y.grad, [[1.0, -1.0, -1.0, 1.0]] * 2, "float32")
+    a, b = T.tensor([1, 2]), T.tensor([3, 4, 5])
+    xs, ys = meshgrid(a, b, indexing="ij")
+    check(xs, [[1, 1, 1], [2, 2, 2]], "int64")
+    check(ys, [[3, 4, 5], [3, 4, 5]], "int64")
+    xs, ys = meshgrid([a, b], indexing="xy")
+    check(xs, [[1, 2]] * 3, "int64")
+    check(ys, [[3, 3], [4, 4], [5, 5]], "int64")
+    with pytest.warns(
+        UserWarning,
+        match="torch.meshgrid: in an upcoming release, it will be "
+        "required to pass the indexing argument.",
+    ):
+        assert meshgrid(a, b)[0].shape == (2, 3)
+    filled = index_fill(y, 1, T.tensor([0, 2]), -1.0)
+    check(filled, [[-1.0, 1.0, -1.0, 2.0], [-1.0, 0.0, -1.0, 5.0]], "float32")
+    assert type(filled.grad_fn).__name__ == "IndexFillBackward0"
+
+
+def test_inverse_and_det(T):
+    inverse, det = added(T, "inverse"), added(T, "det")
+    m = T.tensor([[2.0, 1.0], [1.0, 3.0]], requires_grad=True)
+    inv = inverse(m)
+    check(inv, [[0.6, -0.2], [-0.2, 0.4]], "float32")
+    assert type(inv.grad_fn).__name__ == "LinalgInvExBackward0"
+    dm = det(m)
+    check(dm, 5.0, "float32")
+    assert type(dm.grad_fn).__name__ == "LinalgDetBackward0"
+    dm.backward()
+    check(m.grad, [[3.0, -1.0], [-1.0, 2.0]], "float32")  # det(m) * inverse(m).T
+    check(det(T.eye(3).expand(2, 3, 3) * 2), [8.0, 8.0], "float32")
+
+
+def test_finfo_and_iinfo(T):
+    finfo, iinfo = added(T, "finfo"), added(T, "iinfo")
+    f = finfo(T.float32)
+    assert (f.eps, f.max, f.tiny, f.bits) == (
+        1.1920928955078125e-07,
+        3.4028234663852886e38,
+        1.1754943508222875e-38,
+        32,
+    )
+    assert f.min == -f.max and f.resolution == 1e-06 and f.dtype == "float32"
+    assert finfo().eps == f.eps and finfo(T.float64).eps == 2.220446049250313e-16
+    assert finfo(T.float16).eps == 0.0009765625
+    assert repr(f) == (
+        "finfo(resolution=1e-06, min=-3.40282e+38, max=3.40282e+38, "
+        "eps=1.19209e-07, smallest_normal=1.17549e-38, tiny=1.17549e-38, "
+        "dtype=float32)"
+    )
+    i = iinfo(T.int64)
+    assert (i.bits, i.max, i.min, i.dtype) == (64, 2**63 - 1, -(2**63), "int64")
+    assert iinfo(T.uint8).max == 255 and iinfo(T.int8).min == -128
+    raises(
+        TypeError,
+        "torch.finfo() requires a floating point input type. Use torch.iinfo to "
+        "handle 'torch.finfo'",
+        lambda: finfo(T.int64),
+    )
+    raises(
+        TypeError,
+        "torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'",
+        lambda: iinfo(T.float32),
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="lead: export unique, bincount, diff, meshgrid, index_fill, inverse, det, finfo, "
+    "iinfo in compat/__init__.py and attach the methods in compat/_methods.py METHODS",
+)
+def test_added_functions_are_exported():
+    missing = [n for n in ADDED if not hasattr(compat, n)]
+    missing += [
+        f"Tensor.{n}" for n, (_, meth) in ADDED.items() if meth and not hasattr(compat.Tensor, n)
+    ]
+    assert not missing, missing
