@@ -527,7 +527,8 @@ def _bitwise(fn, name):
     def op(input, other):  # noqa: A002
         rt = _dtypes.result_type(input, other)
         if rt.kind not in "biu":
-            raise RuntimeError(f'"{name}_cpu" not implemented for \'Float\'')
+            kind = _dtypes.SCALAR_NAME[_dtypes.from_numpy(rt)]
+            raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{kind}'")
         a = input._s.array if isinstance(input, Tensor) else _scalar(input, rt)
         b = other._s.array if isinstance(other, Tensor) else _scalar(other, rt)
         from compat._tensor import wrap
@@ -554,8 +555,11 @@ def bitwise_not(input):  # noqa: A002
     from compat._tensor import wrap
 
     a = input._s.array
-    if a.dtype.kind == "f":
-        raise TypeError("bitwise_not_cpu not implemented for 'Float'")
+    if a.dtype.kind not in "biu":
+        raise NotImplementedError(
+            f"\"bitwise_not_cpu\" not implemented for "
+            f"'{_dtypes.SCALAR_NAME[_dtypes.from_numpy(a.dtype)]}'"
+        )
     return wrap(np.invert(a))
 
 

@@ -49,7 +49,11 @@ def dims(dim, ndim):
     if isinstance(dim, (list, tuple)):
         if len(dim) == 0:
             return None
-        return tuple(_dim(d, ndim) for d in dim)
+        axes = tuple(_dim(d, ndim) for d in dim)
+        for i, d in enumerate(axes):
+            if d in axes[:i]:
+                raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+        return axes
     return (_dim(dim, ndim),)
 
 
@@ -106,6 +110,11 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
     dt = _acc_dtype(a, dtype)
     axes = dims(dim, a.ndim)
     name = "MeanBackward0" if axes is None else "MeanBackward1"
+    count = a.size if axes is None else int(np.prod([a.shape[d] for d in axes]))
+    if count == 0:  # nan, as PyTorch, without numpy's "Mean of empty slice" warning
+        return apply(
+            name, lambda v: fnp.sum(_as(v, dt), axis=axes, keepdims=keepdim) / 0.0, input
+        )
     return apply(
         name, lambda v: fnp.mean(_as(v, dt), axis=axes, keepdims=keepdim), input, saves=()
     )
@@ -132,6 +141,11 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
     return apply(name, lambda v: fnp.prod(_as(v, dt), axis=axes, keepdims=keepdim), input)
 
 
+def _std_var_dtype(a):
+    if a.dtype.kind not in "fc":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+
+
 def _correction(unbiased, correction):
     if correction is not None:
         return correction
@@ -152,7 +166,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # n
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     a = input._s.array
-    _float_only(a, "var")
+    _std_var_dtype(a)
     axes = dims(dim, a.ndim)
     ddof = _correction(unbiased, correction)
     return apply(
@@ -165,7 +179,7 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # n
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     a = input._s.array
-    _float_only(a, "std")
+    _std_var_dtype(a)
     axes = dims(dim, a.ndim)
     ddof = _correction(unbiased, correction)
     return apply(

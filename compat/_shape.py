@@ -136,6 +136,8 @@ def permute(input, *dims):  # noqa: A002
             f"to len(dims) = {len(dims)}"
         )
     axes = tuple(_dim(d, n) for d in dims)
+    if len(set(axes)) != len(axes):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
     return apply("PermuteBackward0", lambda v: fnp.transpose(v, axes), input, saves=())
 
 
@@ -196,25 +198,32 @@ def expand(input, *sizes):  # noqa: A002
     sizes = _shape_arg(sizes)
     shape = input.shape
     lead = len(sizes) - len(shape)
+    fmt = ", ".join
     if lead < 0:
         raise RuntimeError(
-            f"expand({input.type()}{{[{', '.join(map(str, shape))}]}}, size=[{len(sizes)}]): "
-            "the number of sizes provided (" + str(len(sizes)) + ") must be greater or equal "
-            "to the number of dimensions in the tensor (" + str(len(shape)) + ")"
+            f"expand({input.type()}{{[{fmt(map(str, shape))}]}}, size=[{fmt(map(str, sizes))}]): "
+            f"the number of sizes provided ({len(sizes)}) must be greater or equal to the number "
+            f"of dimensions in the tensor ({len(shape)})"
         )
-    target = []
-    for i, s in enumerate(sizes):
+    target = list(sizes)
+    for i in reversed(range(len(sizes))):  # PyTorch checks from the last dimension
+        s = sizes[i]
+        if i < lead:
+            if s == -1:
+                raise RuntimeError(
+                    "The expanded size of the tensor (-1) isn't allowed in a leading, "
+                    f"non-existing dimension {i}"
+                )
+            continue
+        have = shape[i - lead]
         if s == -1:
-            if i < lead:
-                raise RuntimeError("The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension " + str(i))
-            s = shape[i - lead]
-        elif i >= lead and shape[i - lead] != 1 and shape[i - lead] != s:
+            target[i] = have
+        elif have != 1 and have != s:
             raise RuntimeError(
-                f"The expanded size of the tensor ({s}) must match the existing size "
-                f"({shape[i - lead]}) at non-singleton dimension {i}.  Target sizes: "
-                f"[{', '.join(map(str, sizes))}].  Tensor sizes: [{', '.join(map(str, shape))}]"
+                f"The expanded size of the tensor ({s}) must match the existing size ({have}) at "
+                f"non-singleton dimension {i}.  Target sizes: [{fmt(map(str, sizes))}].  Tensor "
+                f"sizes: [{fmt(map(str, shape))}]"
             )
-        target.append(s)
     target = tuple(target)
     return apply("ExpandBackward0", lambda v: fnp.broadcast_to(v, target), input, saves=())
 
@@ -370,7 +379,9 @@ def _tensors(tensors, name):
             f"{type(tensors).__name__}"
         )
     if not tensors:
-        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+        if name == "stack":
+            raise RuntimeError("stack expects a non-empty TensorList")
+        raise ValueError(f"torch.{name}(): expected a non-empty list of Tensors")
     return list(tensors)
 
 

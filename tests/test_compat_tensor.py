@@ -932,6 +932,80 @@ def test_reductions(T):
     check(T.tensor([3.0, 4.0]).norm(), 5.0, "float32")
 
 
+def test_reduction_and_shape_errors(T):
+    x = T.zeros(2, 3)
+    raises(
+        RuntimeError,
+        "std and var only support floating point and complex dtypes",
+        lambda: T.tensor([1, 2]).var(),
+    )
+    raises(
+        RuntimeError,
+        "std and var only support floating point and complex dtypes",
+        lambda: T.tensor([True]).std(),
+    )
+    raises(
+        RuntimeError, "dim 0 appears multiple times in the list of dims", lambda: x.mean((0, -2))
+    )
+    raises(RuntimeError, "permute(): duplicate dims are not allowed.", lambda: x.permute(0, 0))
+    raises(
+        RuntimeError,
+        "expand(torch.FloatTensor{[2, 3]}, size=[3]): the number of sizes "
+        "provided (1) must be greater or equal to the number of dimensions in the tensor (2)",
+        lambda: x.expand(3),
+    )
+    raises(
+        RuntimeError,
+        "The expanded size of the tensor (3) must match the existing size (2) "
+        "at non-singleton dimension 1.  Target sizes: [-1, 3, 3].  Tensor sizes: [2, 3]",
+        lambda: x.expand(-1, 3, 3),
+    )
+    raises(
+        RuntimeError,
+        "The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension 0",
+        lambda: T.zeros(2, 1).expand(-1, -1, 3),
+    )
+    assert x.expand(3, 2, -1).shape == (3, 2, 3)
+    raises(ValueError, "torch.cat(): expected a non-empty list of Tensors", lambda: T.cat([]))
+    raises(RuntimeError, "stack expects a non-empty TensorList", lambda: T.stack([]))
+    raises(
+        NotImplementedError,
+        "\"bitwise_and_cpu\" not implemented for 'Float'",
+        lambda: T.tensor([1, 2]) & 1.5,
+    )
+    raises(
+        NotImplementedError,
+        "\"bitwise_or_cpu\" not implemented for 'Double'",
+        lambda: T.ones(1, dtype=T.float64) | T.ones(1, dtype=T.float64),
+    )
+    raises(
+        NotImplementedError,
+        "\"bitwise_not_cpu\" not implemented for 'Float'",
+        lambda: T.bitwise_not(T.ones(1)),
+    )
+    check(T.zeros(0).mean(), np.nan, "float32")  # silently, as PyTorch
+    check(T.zeros(2, 0).mean(1), [np.nan, np.nan], "float32")
+
+
+def test_logic_and_bits(T):
+    a, b = T.tensor([True, False]), T.tensor([True, True])
+    check(a & b, [True, False], "bool")
+    check(a | False, [True, False], "bool")
+    check(~a, [False, True], "bool")
+    check(a ^ b, [False, True], "bool")
+    check(T.tensor([5, 3]) & 1, [1, 1], "int64")
+    check(~T.tensor([0, 5]), [-1, -6], "int64")
+    check(T.logical_not(T.tensor([0, 1])), [True, False], "bool")
+    check(T.logical_and(T.tensor([1.0, 0.0]), T.tensor([1.0, 1.0])), [True, False], "bool")
+    x = T.tensor([1.0, -2.0, 3.0])
+    check(x.any(), True, "bool")
+    check((x > 0).all(), False, "bool")
+    check(T.tensor([[1, 0], [1, 1]]).all(dim=1), [False, True], "bool")
+    check(x.count_nonzero(), 3, "int64")
+    check(T.tensor([1.0, np.nan]).isnan(), [False, True], "bool")
+    check(T.tensor([np.nan, np.inf]).nan_to_num(posinf=5.0), [0.0, 5.0], "float32")
+
+
 def test_std_var_unbiased_by_default(T):
     x = T.tensor([1.0, 2.0, 3.0, 4.0])
     check(x.var(), 5.0 / 3.0, "float32")
