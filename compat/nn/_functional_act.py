@@ -28,7 +28,7 @@ from compat.nn._functional_common import (
 )
 
 
-def _unary(name, kernel, fn, input, inplace=False):  # noqa: A002
+def _unary(name, kernel, fn, input, inplace=False):
     """Record ``fn`` on a floating-point ``input`` (in place when asked)."""
     require_tensor(input, kernel.removesuffix("_cpu").removesuffix("KernelImpl").lower())
     float_only(input, kernel)
@@ -36,7 +36,7 @@ def _unary(name, kernel, fn, input, inplace=False):  # noqa: A002
     return finish(input, apply(name, fn, input), inplace)
 
 
-def relu(input, inplace=False):  # noqa: A002
+def relu(input, inplace=False):
     """``max(x, 0)``; its gradient at 0 is 0.
 
     Example:
@@ -50,7 +50,7 @@ def relu(input, inplace=False):  # noqa: A002
     return finish(input, _math.relu(input), inplace)
 
 
-def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):  # noqa: A002
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     """``clamp(x, min_val, max_val)`` with a zero gradient at and beyond the bounds.
 
     Example:
@@ -70,7 +70,7 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):  # noqa: A002
     return finish(input, out, inplace)
 
 
-def relu6(input, inplace=False):  # noqa: A002
+def relu6(input, inplace=False):
     """``min(max(x, 0), 6)`` (``hardtanh(x, 0, 6)``).
 
     Example:
@@ -82,7 +82,7 @@ def relu6(input, inplace=False):  # noqa: A002
     return hardtanh(input, 0.0, 6.0, inplace)
 
 
-def leaky_relu(input, negative_slope=0.01, inplace=False):  # noqa: A002
+def leaky_relu(input, negative_slope=0.01, inplace=False):
     """``x`` where ``x > 0``, else ``negative_slope * x``.
 
     Example:
@@ -97,7 +97,7 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):  # noqa: A002
     )
 
 
-def elu(input, alpha=1.0, inplace=False):  # noqa: A002
+def elu(input, alpha=1.0, inplace=False):
     """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``.
 
     Example:
@@ -110,7 +110,7 @@ def elu(input, alpha=1.0, inplace=False):  # noqa: A002
     return _unary(name, "elu_cpu", lambda v: fF.elu(v, alpha), input, inplace)
 
 
-def selu(input, inplace=False):  # noqa: A002
+def selu(input, inplace=False):
     """Scaled ELU with the self-normalising constants.
 
     Example:
@@ -123,7 +123,7 @@ def selu(input, inplace=False):  # noqa: A002
     return _unary(name, "elu_cpu", fF.selu, input, inplace)
 
 
-def celu(input, alpha=1.0, inplace=False):  # noqa: A002
+def celu(input, alpha=1.0, inplace=False):
     """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``.
 
     Example:
@@ -136,7 +136,7 @@ def celu(input, alpha=1.0, inplace=False):  # noqa: A002
     return _unary(name, "elu_cpu", lambda v: fF.celu(v, alpha), input, inplace)
 
 
-def gelu(input, approximate="none"):  # noqa: A002
+def gelu(input, approximate="none"):
     """Gaussian error linear unit ``x * Phi(x)`` (``approximate='tanh'``: the tanh form).
 
     Example:
@@ -150,7 +150,7 @@ def gelu(input, approximate="none"):  # noqa: A002
     return _unary("GeluBackward0", "GeluKernelImpl", lambda v: fF.gelu(v, approximate), input)
 
 
-def silu(input, inplace=False):  # noqa: A002
+def silu(input, inplace=False):
     """``x * sigmoid(x)``.
 
     Example:
@@ -162,7 +162,7 @@ def silu(input, inplace=False):  # noqa: A002
     return _unary("SiluBackward0", "silu_cpu", fF.silu, input, inplace)
 
 
-def mish(input, inplace=False):  # noqa: A002
+def mish(input, inplace=False):
     """``x * tanh(softplus(x))``.
 
     Example:
@@ -180,7 +180,7 @@ def _hardsigmoid(v):
     return fnp.where(v <= -3.0, 0.0, fnp.where(v >= 3.0, 1.0, v / 6.0 + 0.5))
 
 
-def hardsigmoid(input, inplace=False):  # noqa: A002
+def hardsigmoid(input, inplace=False):
     """``relu6(x + 3) / 6``.
 
     Example:
@@ -196,7 +196,7 @@ def _hardswish(v):
     return fnp.where(v <= -3.0, 0.0, fnp.where(v < 3.0, v * (v + 3.0) / 6.0, v))
 
 
-def hardswish(input, inplace=False):  # noqa: A002
+def hardswish(input, inplace=False):
     """``x * relu6(x + 3) / 6``.
 
     Example:
@@ -208,7 +208,7 @@ def hardswish(input, inplace=False):  # noqa: A002
     return _unary("HardswishBackward0", "hardswish_cpu", _hardswish, input, inplace)
 
 
-def softplus(input, beta=1.0, threshold=20.0):  # noqa: A002
+def softplus(input, beta=1.0, threshold=20.0):
     """``log(1 + exp(beta x)) / beta``, and ``x`` where ``beta x > threshold``.
 
     Example:
@@ -222,7 +222,7 @@ def softplus(input, beta=1.0, threshold=20.0):  # noqa: A002
     )
 
 
-def logsigmoid(input):  # noqa: A002
+def logsigmoid(input):
     """``log(sigmoid(x))``, finite for every finite x.
 
     Example:
@@ -234,7 +234,7 @@ def logsigmoid(input):  # noqa: A002
     return _unary("LogSigmoidBackward0", "log_sigmoid_cpu", fF.log_sigmoid, input)
 
 
-def threshold(input, threshold, value, inplace=False):  # noqa: A002
+def threshold(input, threshold, value, inplace=False):
     """``x`` where ``x > threshold``, else ``value``.
 
     Example:
@@ -249,11 +249,12 @@ def threshold(input, threshold, value, inplace=False):  # noqa: A002
     if a.dtype.kind not in "fc":
         return finish(input, wrap(np.where(a > threshold, a, value).astype(a.dtype)), inplace)
     fill = np.asarray(value, a.dtype)
-    out = apply("ThresholdBackward0", lambda v: fnp.where(v > threshold, v, fill), input)
+    name = "ThresholdBackward1" if inplace else "ThresholdBackward0"
+    out = apply(name, lambda v: fnp.where(v > threshold, v, fill), input)
     return finish(input, out, inplace)
 
 
-def sigmoid(input):  # noqa: A002
+def sigmoid(input):
     """``1 / (1 + exp(-x))`` (integers give the default float dtype).
 
     Example:
@@ -265,7 +266,7 @@ def sigmoid(input):  # noqa: A002
     return _math.sigmoid(input)
 
 
-def tanh(input):  # noqa: A002
+def tanh(input):
     """The hyperbolic tangent.
 
     Example:
@@ -277,7 +278,7 @@ def tanh(input):  # noqa: A002
     return _math.tanh(input)
 
 
-def softsign(input):  # noqa: A002
+def softsign(input):
     """``x / (1 + |x|)``.
 
     Example:
@@ -289,7 +290,7 @@ def softsign(input):  # noqa: A002
     return input / (_math.abs(input) + 1)
 
 
-def tanhshrink(input):  # noqa: A002
+def tanhshrink(input):
     """``x - tanh(x)``.
 
     Example:
@@ -316,7 +317,7 @@ def _softmax_dim(name, dim, ndim, stacklevel):
     return _dim(dim, ndim)
 
 
-def _softmax_like(name, kernel, fn, input, dim, dtype):  # noqa: A002
+def _softmax_like(name, kernel, fn, input, dim, dtype):
     if dtype is not None:
         input = to_dtype(input, to_numpy(dtype))
     float_only(input, kernel)
@@ -325,7 +326,7 @@ def _softmax_like(name, kernel, fn, input, dim, dtype):  # noqa: A002
     return apply(name, lambda v: fn(v, dim), input)
 
 
-def softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
     """``exp(x) / sum(exp(x))`` along ``dim``, without overflow.
 
     Without ``dim`` PyTorch's deprecated implicit choice applies (with its warning):
@@ -345,7 +346,7 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
     )
 
 
-def softmin(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
     """``softmax(-x)`` along ``dim``.
 
     Example:
@@ -366,7 +367,7 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
     )
 
 
-def log_softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     """``x - logsumexp(x)`` along ``dim``, without overflow.
 
     Example:
@@ -390,7 +391,7 @@ def _check_p(p):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
-def _dropped(input, p, mask_shape, inplace):  # noqa: A002
+def _dropped(input, p, mask_shape, inplace):
     """``input`` times a fresh keep-mask of ``mask_shape`` scaled by ``1 / (1 - p)``."""
     dtype = input._s.array.dtype
     if p == 1:
@@ -402,7 +403,7 @@ def _dropped(input, p, mask_shape, inplace):  # noqa: A002
     return finish(input, apply("MulBackward0", lambda v: v * scale, input), inplace)
 
 
-def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
+def dropout(input, p=0.5, training=True, inplace=False):
     """Zero each element with probability ``p``, scale the others by ``1 / (1 - p)``.
 
     The mask comes from compat's global generator (``torch.manual_seed`` makes it
@@ -425,7 +426,7 @@ def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
     return _dropped(input, p, input.shape, inplace)
 
 
-def _feature_dropout(input, p, training, inplace, batched):  # noqa: A002
+def _feature_dropout(input, p, training, inplace, batched):
     """Channel-wise dropout: one mask entry per (sample, channel)."""
     if not training or p == 0:
         return input
@@ -435,7 +436,7 @@ def _feature_dropout(input, p, training, inplace, batched):  # noqa: A002
     return _dropped(input, p, shape[:lead] + (1,) * (len(shape) - lead), inplace)
 
 
-def dropout1d(input, p=0.5, training=True, inplace=False):  # noqa: A002
+def dropout1d(input, p=0.5, training=True, inplace=False):
     """Zero whole channels of ``(N, C, L)`` or ``(C, L)`` inputs with probability ``p``.
 
     Example:
@@ -457,7 +458,7 @@ def dropout1d(input, p=0.5, training=True, inplace=False):  # noqa: A002
     return _feature_dropout(input, p, training, inplace, input.ndim == 3)
 
 
-def dropout2d(input, p=0.5, training=True, inplace=False):  # noqa: A002
+def dropout2d(input, p=0.5, training=True, inplace=False):
     """Zero whole channels of ``(N, C, H, W)`` inputs with probability ``p``.
 
     A 3-d input is taken as ``(N, C, L)`` with PyTorch's warning, as PyTorch does.

@@ -32,14 +32,14 @@ def float_only(x: Tensor, kernel: str) -> None:
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_name(x)}'")
 
 
-def finish(input: Tensor, result: Tensor, inplace: bool) -> Tensor:  # noqa: A002
+def finish(input: Tensor, result: Tensor, inplace: bool) -> Tensor:
     """``result`` itself, or (``inplace``) ``input`` updated to it, as ``relu_`` does."""
     if not inplace:
         return result
     return _inplace.commit(input, result)
 
 
-def check_inplace(input: Tensor, inplace: bool) -> None:  # noqa: A002
+def check_inplace(input: Tensor, inplace: bool) -> None:
     """Refuse an in-place op on a leaf that requires grad (before computing anything)."""
     if inplace:
         _inplace.check_inplace(input)

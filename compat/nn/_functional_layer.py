@@ -17,6 +17,7 @@ import funcgrad.numpy as fnp
 from compat import _linalg
 from compat._autograd import apply
 from compat._grad_mode import no_grad
+from compat._shape import to_dtype
 from compat._tensor import Size, wrap
 from compat.nn._functional_common import float_only, ntuple, require_tensor, scalar_name
 from funcgrad.nn import BatchNormState
@@ -43,7 +44,7 @@ def _linear_name(ndim, has_bias):
     return "ViewBackward0" if has_bias else "UnsafeViewBackward0"
 
 
-def linear(input, weight, bias=None):  # noqa: A002
+def linear(input, weight, bias=None):
     """``input @ weight.T + bias`` with ``weight`` shaped ``(out, in)``.
 
     No dtype promotion, as in PyTorch: a float64 input with a float32 weight is an error.
@@ -89,7 +90,7 @@ def linear(input, weight, bias=None):  # noqa: A002
 # --- convolution ------------------------------------------------------------------------
 
 
-def _conv_checks(nd, input, weight, bias, stride, padding, dilation, groups):  # noqa: A002
+def _conv_checks(nd, input, weight, bias, stride, padding, dilation, groups):
     """PyTorch's checks of a convolution's arguments; the normalised tuples."""
     who = f"conv{nd}d"
     if input.ndim not in (nd + 1, nd + 2):
@@ -166,7 +167,7 @@ def conv2d(
     stride=1,
     padding=0,
     dilation=1,
-    groups=1,  # noqa: A002
+    groups=1,
     *,
     padding_mode="zeros",
 ):
@@ -205,7 +206,7 @@ def conv1d(
     stride=1,
     padding=0,
     dilation=1,
-    groups=1,  # noqa: A002
+    groups=1,
     *,
     padding_mode="zeros",
 ):
@@ -246,7 +247,7 @@ def _pair(value, who, what, allow_none=False):
     raise RuntimeError(f"{who}: {what}")
 
 
-def _pool_checks(who, input, kernel_size, stride, padding, dilation, ceil_mode):  # noqa: A002
+def _pool_checks(who, input, kernel_size, stride, padding, dilation, ceil_mode):
     kernel = _pair(
         kernel_size, who, "kernel_size must either be a single int, or a tuple of two ints"
     )
@@ -284,7 +285,7 @@ def _pool_checks(who, input, kernel_size, stride, padding, dilation, ceil_mode):
     return kernel, stride, pad, dil, tuple(outs)
 
 
-def _pool_input(input, who):  # noqa: A002
+def _pool_input(input, who):
     require_tensor(input, who)
     if input.ndim not in (3, 4) or input.numel() == 0:
         if who == "avg_pool2d" and input.ndim < 3:
@@ -293,6 +294,15 @@ def _pool_input(input, who):  # noqa: A002
                 f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got -3)"
             )
         raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+
+
+def _pooled(name, pool, input, integer):
+    """Record ``pool`` on a floating-point input; an integer input (no gradient) is pooled
+    as floats and brought back to its dtype through ``integer``."""
+    a = input._s.array
+    if a.dtype.kind in "fc":
+        return apply(name, pool, input)
+    return wrap(integer(np.asarray(pool(a))).astype(a.dtype))
 
 
 def _max_indices(a, kernel, stride, pad, dil, outs):
@@ -323,7 +333,7 @@ def max_pool2d(
     kernel_size,
     stride=None,
     padding=0,
-    dilation=1,  # noqa: A002
+    dilation=1,
     ceil_mode=False,
     return_indices=False,
 ):
@@ -340,19 +350,14 @@ def max_pool2d(
     kernel, stride, pad, dil, outs = _pool_checks(
         "max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode
     )
-    a = input._s.array
-    if a.dtype.kind in "fc":
-        out = apply(
-            "MaxPool2DWithIndicesBackward0",
-            lambda v: fF.max_pool2d(v, kernel, stride, pad, dil, ceil_mode),
-            input,
-        )
-    else:
-        out = wrap(
-            np.asarray(fF.max_pool2d(a, kernel, stride, pad, dil, ceil_mode)).astype(a.dtype)
-        )
+    out = _pooled(
+        "MaxPool2DWithIndicesBackward0",
+        lambda v: fF.max_pool2d(v, kernel, stride, pad, dil, ceil_mode),
+        input,
+        lambda r: r,
+    )
     if return_indices:
-        return out, _max_indices(a, kernel, stride, pad, dil, outs)
+        return out, _max_indices(input._s.array, kernel, stride, pad, dil, outs)
     return out
 
 
@@ -361,7 +366,7 @@ def avg_pool2d(
     kernel_size,
     stride=None,
     padding=0,
-    ceil_mode=False,  # noqa: A002
+    ceil_mode=False,
     count_include_pad=True,
     divisor_override=None,
 ):
@@ -384,13 +389,10 @@ def avg_pool2d(
     def pool(v):
         return fF.avg_pool2d(v, kernel, stride, pad, ceil_mode, count_include_pad, divisor_override)
 
-    a = input._s.array
-    if a.dtype.kind in "fc":
-        return apply("AvgPool2DBackward0", pool, input)
-    return wrap(np.trunc(np.asarray(pool(a))).astype(a.dtype))  # integer division
+    return _pooled("AvgPool2DBackward0", pool, input, np.trunc)  # integer division truncates
 
 
-def adaptive_avg_pool2d(input, output_size):  # noqa: A002
+def adaptive_avg_pool2d(input, output_size):
     """Average pooling to ``output_size`` (an int, or a pair whose None keeps that axis).
 
     Example:
@@ -417,6 +419,20 @@ def adaptive_avg_pool2d(input, output_size):  # noqa: A002
 # --- normalisation ----------------------------------------------------------------------
 
 
+def _mixed_dtype_check(input, *params):
+    """PyTorch's CPU rule: parameters share the input's dtype (float32 ones may go with a
+    float16 input); the parameters of a half input are cast to it here."""
+    dt = input._s.array.dtype
+    given = [p for p in params if p is not None]
+    if all(p._s.array.dtype == dt for p in given):
+        return params
+    if dt == np.float64:
+        raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+    if dt != np.float16 or any(p._s.array.dtype != np.float32 for p in given):
+        raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+    return tuple(None if p is None else to_dtype(p, dt) for p in params)
+
+
 def _count_check(name, t, c):
     if t is not None and t.numel() != c:
         raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
@@ -427,7 +443,7 @@ def batch_norm(
     running_mean,
     running_var,
     weight=None,
-    bias=None,  # noqa: A002
+    bias=None,
     training=False,
     momentum=0.1,
     eps=1e-05,
@@ -465,6 +481,7 @@ def batch_norm(
         ("running_var", running_var),
     ):
         _count_check(name, t, c)
+    weight, bias, mean, var = _mixed_dtype_check(input, weight, bias, running_mean, running_var)
     if training or running_mean is None or running_var is None:
         out = apply(
             "NativeBatchNormBackward0",
@@ -484,8 +501,8 @@ def batch_norm(
         input,
         weight,
         bias,
-        running_mean,
-        running_var,
+        mean,
+        var,
     )
 
 
@@ -500,7 +517,7 @@ def _update_running(x, running_mean, running_var, momentum):
             running_var._assign((1 - momentum) * v + momentum * x64.var(axis=axes, ddof=1))
 
 
-def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):  # noqa: A002
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
     """Normalise over the trailing ``normalized_shape`` axes (biased variance).
 
     Example:
@@ -526,6 +543,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):  # n
                 f"Expected {name} to be of same shape as normalized_shape, but got {name} of "
                 f"shape {list(t.shape)} and normalized_shape = {list(ns)}"
             )
+    weight, bias = _mixed_dtype_check(input, weight, bias)
     return apply(
         "NativeLayerNormBackward0",
         lambda x, w, b: fF.layer_norm(x, ns, w, b, eps),
@@ -538,7 +556,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):  # n
 # --- embedding --------------------------------------------------------------------------
 
 
-def _embedding_indices(input, num):  # noqa: A002
+def _embedding_indices(input, num):
     a = input._s.array
     if a.dtype not in (np.int64, np.int32):
         raise RuntimeError(
@@ -556,7 +574,7 @@ def embedding(
     weight,
     padding_idx=None,
     max_norm=None,
-    norm_type=2.0,  # noqa: A002
+    norm_type=2.0,
     scale_grad_by_freq=False,
     sparse=False,
 ):

@@ -31,14 +31,14 @@ from compat.nn._functional_common import (
 # --- regression -------------------------------------------------------------------------
 
 
-def _size_warning(input, target):  # noqa: A002
+def _size_warning(input, target):
     if input.shape != target.shape:
         warnings.warn(
             f"Using a target size ({target.shape}) that is different to the input size "
             f"({input.shape}). This will likely lead to incorrect results due to "
             "broadcasting. Please ensure they have the same size.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
 
 
@@ -56,7 +56,7 @@ def _weighted(loss, weight, reduction, mean):
     raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
 
 
-def _pointwise(name, kernel, loss, input, target, reduction, dtype=None):  # noqa: A002
+def _pointwise(name, kernel, loss, input, target, reduction, dtype=None):
     """Record ``loss(a, b, reduction)`` on the broadcast pair, in ``dtype`` (promoted)."""
     rt = dtype or _dtypes.result_type(input, target)
     if rt.kind not in "fc":
@@ -71,9 +71,14 @@ def _pointwise(name, kernel, loss, input, target, reduction, dtype=None):  # noq
     return apply(name, fn, input, target)
 
 
-def _regression_args(fname, input, target):  # noqa: A002
+def _regression_prologue(fname, input, target, size_average, reduce, reduction):
+    """The checks (and the warnings) every regression loss starts with; the reduction."""
     require_tensor(input, fname)
     require_tensor(target, fname, "target", 2)
+    _size_warning(input, target)
+    reduction = reduction_arg(size_average, reduce, reduction)
+    _math._broadcast_check(input, target)
+    return reduction
 
 
 def mse_loss(
@@ -81,7 +86,7 @@ def mse_loss(
     target,
     size_average=None,
     reduce=None,
-    reduction="mean",  # noqa: A002
+    reduction="mean",
     weight=None,
 ):
     """Mean squared error ``(input - target) ** 2``, reduced.
@@ -96,17 +101,14 @@ def mse_loss(
         >>> F.mse_loss(torch.tensor([1.0, 2.0]), torch.tensor([1.0, 4.0]))
         tensor(2.)
     """
-    _regression_args("mse_loss", input, target)
-    _size_warning(input, target)
-    reduction = reduction_arg(size_average, reduce, reduction)
-    _math._broadcast_check(input, target)
+    reduction = _regression_prologue("mse_loss", input, target, size_average, reduce, reduction)
     if weight is not None:
         return _weighted(_math.sub(input, target) ** 2, weight, reduction, "by_weight")
     reduction = check_reduction(reduction)
     return _pointwise("MseLossBackward0", "mse_cpu", fF.mse_loss, input, target, reduction)
 
 
-def _l1(input, target, reduction):  # noqa: A002
+def _l1(input, target, reduction):
     diff = _math.abs(_math.sub(input, target))
     return diff if reduction == "none" else getattr(diff, reduction)()
 
@@ -116,7 +118,7 @@ def l1_loss(
     target,
     size_average=None,
     reduce=None,
-    reduction="mean",  # noqa: A002
+    reduction="mean",
     weight=None,
 ):
     """Mean absolute error ``|input - target|``, reduced (its slope at 0 is 0).
@@ -127,10 +129,7 @@ def l1_loss(
         >>> F.l1_loss(torch.tensor([1.0, 4.0]), torch.tensor([2.0, 2.0]))
         tensor(1.5000)
     """
-    _regression_args("l1_loss", input, target)
-    _size_warning(input, target)
-    reduction = reduction_arg(size_average, reduce, reduction)
-    _math._broadcast_check(input, target)
+    reduction = _regression_prologue("l1_loss", input, target, size_average, reduce, reduction)
     if weight is not None:
         return _weighted(_l1(input, target, "none"), weight, reduction, "by_weight")
     return _l1(input, target, check_reduction(reduction))
@@ -140,7 +139,7 @@ def smooth_l1_loss(
     input,
     target,
     size_average=None,
-    reduce=None,  # noqa: A002
+    reduce=None,
     reduction="mean",
     beta=1.0,
 ):
@@ -152,11 +151,9 @@ def smooth_l1_loss(
         >>> F.smooth_l1_loss(torch.tensor([0.5, 3.0]), torch.zeros(2))
         tensor(1.3125)
     """
-    _regression_args("smooth_l1_loss", input, target)
-    _size_warning(input, target)
-    reduction = reduction_arg(size_average, reduce, reduction)
-    _math._broadcast_check(input, target)
-    reduction = check_reduction(reduction)
+    reduction = check_reduction(
+        _regression_prologue("smooth_l1_loss", input, target, size_average, reduce, reduction)
+    )
     if beta == 0.0:
         return _l1(input, target, reduction)
     if beta < 0:
@@ -171,7 +168,7 @@ def smooth_l1_loss(
     )
 
 
-def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):  # noqa: A002
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     """``0.5 d**2`` where ``|d| < delta``, else ``delta (|d| - 0.5 delta)``.
 
     The loss has the input's dtype (the target is cast to it), as in PyTorch.
@@ -182,12 +179,13 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):  # noqa
         >>> F.huber_loss(torch.tensor([0.5, 3.0]), torch.zeros(2), reduction="none")
         tensor([0.1250, 2.5000])
     """
-    _regression_args("huber_loss", input, target)
-    _size_warning(input, target)
-    _math._broadcast_check(input, target)
+    reduction = _regression_prologue("huber_loss", input, target, None, None, reduction)
     if weight is not None:
-        return _weighted(huber_loss(input, target, "none", delta), weight, reduction, "mean")
-    reduction = check_reduction(reduction)
+        return _weighted(_huber(input, target, "none", delta), weight, reduction, "mean")
+    return _huber(input, target, check_reduction(reduction), delta)
+
+
+def _huber(input, target, reduction, delta):
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     dt = input._s.array.dtype
@@ -218,7 +216,7 @@ def _no_weight_grad(weight, fname, arg="weight"):
         )
 
 
-def _class_target(input, target, weight):  # noqa: A002
+def _class_target(input, target, weight):
     """PyTorch's checks of class-index targets (nll_loss_nd); the target as an array."""
     if input.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
@@ -265,7 +263,7 @@ def nll_loss(
     target,
     weight=None,
     size_average=None,
-    ignore_index=-100,  # noqa: A002
+    ignore_index=-100,
     reduce=None,
     reduction="mean",
 ):
@@ -297,7 +295,7 @@ def cross_entropy(
     input,
     target,
     weight=None,
-    size_average=None,  # noqa: A002
+    size_average=None,
     ignore_index=-100,
     reduce=None,
     reduction="mean",
@@ -340,7 +338,7 @@ def cross_entropy(
     )
 
 
-def _cross_entropy_probs(input, target, weight, ignore_index, reduction, smoothing):  # noqa: A002
+def _cross_entropy_probs(input, target, weight, ignore_index, reduction, smoothing):
     if target._s.array.dtype.kind != "f":
         raise RuntimeError(
             "Expected floating point type for target with class probabilities, got "
@@ -399,7 +397,7 @@ def binary_cross_entropy(
     input,
     target,
     weight=None,
-    size_average=None,  # noqa: A002
+    size_average=None,
     reduce=None,
     reduction="mean",
 ):
@@ -459,7 +457,7 @@ def _broadcastable_to(weight, shape):
 def binary_cross_entropy_with_logits(
     input,
     target,
-    weight=None,  # noqa: A002
+    weight=None,
     size_average=None,
     reduce=None,
     reduction="mean",
@@ -529,7 +527,7 @@ def kl_div(
     target,
     size_average=None,
     reduce=None,
-    reduction="mean",  # noqa: A002
+    reduction="mean",
     log_target=False,
 ):
     """KL divergence with ``input`` as log-probabilities (``reduction='batchmean'`` is the

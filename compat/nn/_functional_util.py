@@ -51,7 +51,7 @@ _PAD_SIZES = (
 )
 
 
-def pad(input, pad, mode="constant", value=None):  # noqa: A002
+def pad(input, pad, mode="constant", value=None):
     """Pad the last ``len(pad) // 2`` dimensions: ``pad = (left, right, top, bottom, ...)``.
 
     ``mode``: ``'constant'`` (with ``value``, default 0; negative amounts crop),
@@ -107,7 +107,7 @@ def pad(input, pad, mode="constant", value=None):  # noqa: A002
     return apply(name, lambda v: fnp.pad(v, pairs, mode=_PAD_MODES[mode]), input)
 
 
-def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):  # noqa: A002
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     """``input / max(norm_p(input, dim), eps)``: unit vectors along ``dim``.
 
     Example:

@@ -70,7 +70,7 @@ class Identity(Module):
     def __init__(self, *args, **kwargs):
         super().__init__()
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return input
 
 
@@ -107,7 +107,7 @@ class Linear(Module):
         if self.bias is not None:
             _uniform_bias(self.bias, self.weight)
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return F.linear(input, self.weight, self.bias)
 
     def extra_repr(self) -> str:
@@ -191,7 +191,7 @@ class _ConvNd(Module):
         if self.bias is not None and _fan_in(self.weight) != 0:
             _uniform_bias(self.bias, self.weight)
 
-    def _conv_forward(self, input, weight, bias):  # noqa: A002
+    def _conv_forward(self, input, weight, bias):
         conv = F.conv2d if self._n == 2 else F.conv1d
         return conv(
             input,
@@ -204,7 +204,7 @@ class _ConvNd(Module):
             padding_mode=self.padding_mode,
         )
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return self._conv_forward(input, self.weight, self.bias)
 
     def extra_repr(self) -> str:
@@ -295,7 +295,7 @@ class MaxPool2d(Module):
         self.return_indices = return_indices
         self.ceil_mode = ceil_mode
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return F.max_pool2d(
             input,
             self.kernel_size,
@@ -340,7 +340,7 @@ class AvgPool2d(Module):
         self.count_include_pad = count_include_pad
         self.divisor_override = divisor_override
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return F.avg_pool2d(
             input,
             self.kernel_size,
@@ -369,7 +369,7 @@ class AdaptiveAvgPool2d(Module):
         super().__init__()
         self.output_size = output_size
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return F.adaptive_avg_pool2d(input, self.output_size)
 
     def extra_repr(self) -> str:
@@ -394,7 +394,7 @@ class Flatten(Module):
         self.start_dim = start_dim
         self.end_dim = end_dim
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return input.flatten(self.start_dim, self.end_dim)
 
     def extra_repr(self) -> str:
@@ -415,7 +415,7 @@ class Unflatten(Module):
         self.dim = dim
         self.unflattened_size = unflattened_size
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return input.unflatten(self.dim, self.unflattened_size)
 
     def extra_repr(self) -> str:
@@ -445,7 +445,7 @@ class Dropout(Module):
         self.p = p
         self.inplace = inplace
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return type(self)._fn(input, self.p, self.training, self.inplace)
 
     def extra_repr(self) -> str:
@@ -533,10 +533,10 @@ class _BatchNorm(Module):
             if self.bias is not None:
                 init.zeros_(self.bias)
 
-    def _check_input_dim(self, input):  # noqa: A002
+    def _check_input_dim(self, input):
         raise NotImplementedError
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         self._check_input_dim(input)
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats and self.num_batches_tracked is not None:
@@ -581,7 +581,7 @@ class BatchNorm1d(_BatchNorm):
          track_running_stats=True), tensor([0.2000, 0.4000]), tensor(1))
     """
 
-    def _check_input_dim(self, input):  # noqa: A002
+    def _check_input_dim(self, input):
         if input.dim() != 2 and input.dim() != 3:
             raise ValueError(f"expected 2D or 3D input (got {input.dim()}D input)")
 
@@ -596,7 +596,7 @@ class BatchNorm2d(_BatchNorm):
         torch.Size([1, 3, 2, 2])
     """
 
-    def _check_input_dim(self, input):  # noqa: A002
+    def _check_input_dim(self, input):
         if input.dim() != 4:
             raise ValueError(f"expected 4D input (got {input.dim()}D input)")
 
@@ -645,7 +645,7 @@ class LayerNorm(Module):
             if self.bias is not None:
                 init.zeros_(self.bias)
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
@@ -714,7 +714,7 @@ class Embedding(Module):
             with no_grad():
                 self.weight[self.padding_idx] = 0
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return F.embedding(
             input,
             self.weight,

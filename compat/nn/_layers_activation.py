@@ -20,7 +20,7 @@ class _Inplace(Module):
         super().__init__()
         self.inplace = inplace
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return type(self)._fn(input, inplace=self.inplace)
 
     def extra_repr(self) -> str:
@@ -32,7 +32,7 @@ class _Plain(Module):
 
     _fn = None
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return type(self)._fn(input)
 
 
@@ -188,7 +188,7 @@ class Hardtanh(Module):
         if self.max_val <= self.min_val:
             raise AssertionError("Hardtanh: max_val must be greater than min_val")
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
 
     def extra_repr(self) -> str:
@@ -225,7 +225,7 @@ class LeakyReLU(Module):
         self.negative_slope = negative_slope
         self.inplace = inplace
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return F.leaky_relu(input, self.negative_slope, self.inplace)
 
     def extra_repr(self) -> str:
@@ -248,7 +248,7 @@ class ELU(Module):
         self.alpha = alpha
         self.inplace = inplace
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return type(self)._fn(input, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
@@ -280,7 +280,7 @@ class GELU(Module):
         super().__init__()
         self.approximate = approximate
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return F.gelu(input, approximate=self.approximate)
 
     def extra_repr(self) -> str:
@@ -301,7 +301,7 @@ class Softplus(Module):
         self.beta = beta
         self.threshold = threshold
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return F.softplus(input, self.beta, self.threshold)
 
     def extra_repr(self) -> str:
@@ -323,7 +323,7 @@ class Threshold(Module):
         self.value = value
         self.inplace = inplace
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return F.threshold(input, self.threshold, self.value, self.inplace)
 
     def extra_repr(self) -> str:
@@ -345,7 +345,7 @@ class Softmax(Module):
         super().__init__()
         self.dim = dim
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         return type(self)._fn(input, self.dim, _stacklevel=5)
 
     def extra_repr(self) -> str:
