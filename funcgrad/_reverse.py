@@ -161,14 +161,29 @@ def backward_pass(roots, seeds, targets, add, consume=False, record=None):
         if r not in pending:
             pending[r] = 0
             stack.append(r)
+    ready = [r for r in stack]  # only roots can have no consumer
     while stack:
-        for _, p in stack.pop().parents:
-            c = pending.get(p)
-            if c is None:
-                pending[p] = 1
-                stack.append(p)
-            else:
+        n = stack.pop()
+        while True:
+            parents = n.parents
+            if len(parents) == 1:  # along a chain: no stack
+                p = parents[0][1]
+                c = pending.get(p)
+                if c is None:
+                    pending[p] = 1
+                    n = p
+                    continue
                 pending[p] = c + 1
+                break
+            for _, p in parents:
+                c = pending.get(p)
+                if c is None:
+                    pending[p] = 1
+                    stack.append(p)
+                else:
+                    pending[p] = c + 1
+            break
+    ready = [r for r in ready if pending[r] == 0]
 
     # 2. Pop nodes whose consumers are all done; push cotangents to their parents.
     cts: dict[Node, Any] = {}
@@ -178,13 +193,13 @@ def backward_pass(roots, seeds, targets, add, consume=False, record=None):
             cts[r] = s if prev is None else add(prev, s)
     keep = set(targets)
     owned = set()  # nodes whose cotangent is a fresh sum nobody else holds
-    ready = [r for r, c in pending.items() if c == 0]
     while ready:
         n = ready.pop()
         g = cts.get(n) if n in keep else cts.pop(n, None)
         while True:
             prim = n.prim
-            parents = n.parents
+            if prim is None:  # a leaf: nothing above it
+                break
             if record is None:
                 ans = n.ans
                 args = n.args
@@ -192,19 +207,21 @@ def backward_pass(roots, seeds, targets, add, consume=False, record=None):
                     raise RuntimeError(_errors.GRAPH_FREED)
             else:
                 ans, args = _reboxed(n, record)
-            if type(g) is tuple and prim.multiple_results:
+            if g.__class__ is tuple and prim.multiple_results:
                 g = _fill(g, n.ans)
-            if len(parents) == 1 and g is not None:
+            kw = n.kwargs
+            parents = n.parents
+            if g is not None and len(parents) == 1:
                 # Along a chain (one parent, consumed by n alone) the cotangent is
                 # handed straight on, without the bookkeeping below.
                 argnum, p = parents[0]
+                # (p in cts: its other consumers, done already, left cotangents there)
                 if pending[p] == 1 and p not in keep and p not in cts:
-                    kw = n.kwargs
                     if kw:
                         gp = prim.vjps[argnum](g, ans, *args, **kw)
                     else:
                         gp = prim.vjps[argnum](g, ans, *args)
-                    if consume and prim is not None:  # leaves may feed later graphs
+                    if consume:
                         n.args = n.ans = n.kwargs = None
                     if gp is None:
                         pending[p] = 0
@@ -219,7 +236,8 @@ def backward_pass(roots, seeds, targets, add, consume=False, record=None):
                         and gp.dtype is pa.dtype
                     ):
                         gp = _settle(prim, argnum, gp, pa)
-                    n, g = p, gp
+                    n = p
+                    g = gp
                     continue
             for argnum, p in parents:
                 left = pending[p] - 1
@@ -228,7 +246,6 @@ def backward_pass(roots, seeds, targets, add, consume=False, record=None):
                     ready.append(p)
                 if g is None:
                     continue
-                kw = n.kwargs
                 if kw:
                     gp = prim.vjps[argnum](g, ans, *args, **kw)
                 else:
@@ -255,7 +272,7 @@ def backward_pass(roots, seeds, targets, add, consume=False, record=None):
                     cts[p] = add(prev, gp)
                     if type(cts[p]) is np.ndarray:
                         owned.add(p)
-            if consume and prim is not None:  # leaves may feed later graphs
+            if consume:
                 n.args = n.ans = n.kwargs = None
             break
     return [cts.get(t) for t in targets]
