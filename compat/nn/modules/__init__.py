@@ -1,67 +1,22 @@
-"""``torch.nn.modules``: where scripts import ``Module``, the containers and the layers from."""
+"""``torch.nn.modules``: the Module classes of :mod:`compat.nn`, under PyTorch's other path.
 
-from compat.nn._containers import (
-    ModuleDict as ModuleDict,
-    ModuleList as ModuleList,
-    Sequential as Sequential,
-)
-from compat.nn._layers import (
-    AdaptiveAvgPool2d as AdaptiveAvgPool2d,
-    AvgPool2d as AvgPool2d,
-    BatchNorm1d as BatchNorm1d,
-    BatchNorm2d as BatchNorm2d,
-    Conv1d as Conv1d,
-    Conv2d as Conv2d,
-    CosineSimilarity as CosineSimilarity,
-    Dropout as Dropout,
-    Dropout1d as Dropout1d,
-    Dropout2d as Dropout2d,
-    Embedding as Embedding,
-    Flatten as Flatten,
-    Identity as Identity,
-    LayerNorm as LayerNorm,
-    Linear as Linear,
-    MaxPool2d as MaxPool2d,
-    PairwiseDistance as PairwiseDistance,
-    Unflatten as Unflatten,
-)
-from compat.nn._layers_activation import (
-    CELU as CELU,
-    ELU as ELU,
-    GELU as GELU,
-    SELU as SELU,
-    Hardsigmoid as Hardsigmoid,
-    Hardswish as Hardswish,
-    Hardtanh as Hardtanh,
-    LeakyReLU as LeakyReLU,
-    LogSigmoid as LogSigmoid,
-    LogSoftmax as LogSoftmax,
-    Mish as Mish,
-    ReLU as ReLU,
-    ReLU6 as ReLU6,
-    Sigmoid as Sigmoid,
-    SiLU as SiLU,
-    Softmax as Softmax,
-    Softmin as Softmin,
-    Softplus as Softplus,
-    Softsign as Softsign,
-    Tanh as Tanh,
-    Tanhshrink as Tanhshrink,
-    Threshold as Threshold,
-)
-from compat.nn._loss import (
-    BCELoss as BCELoss,
-    BCEWithLogitsLoss as BCEWithLogitsLoss,
-    CrossEntropyLoss as CrossEntropyLoss,
-    HuberLoss as HuberLoss,
-    KLDivLoss as KLDivLoss,
-    L1Loss as L1Loss,
-    MSELoss as MSELoss,
-    NLLLoss as NLLLoss,
-    SmoothL1Loss as SmoothL1Loss,
-)
-from compat.nn._module import Module as Module
-from compat.nn._param_containers import (
-    ParameterDict as ParameterDict,
-    ParameterList as ParameterList,
-)
+Scripts write ``from torch.nn.modules import Module``; every class ``compat.nn`` exports
+(Module, the containers, layers and losses) can be imported from here too.
+
+>>> from compat.nn.modules import Linear, Module
+>>> issubclass(Linear, Module)
+True
+"""
+
+import compat.nn as _nn
+
+
+def __getattr__(name: str):
+    value = getattr(_nn, name, None)
+    if isinstance(value, type):
+        return value
+    raise AttributeError(f"module 'compat.nn.modules' has no attribute '{name}'")
+
+
+def __dir__():
+    return sorted(n for n in dir(_nn) if isinstance(getattr(_nn, n), type))
