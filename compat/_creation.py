@@ -25,8 +25,12 @@ def _np_dtype(dtype, default=None):
     return _dtypes.to_numpy(dtype)
 
 
-def _infer(data):
-    """An ndarray from nested Python data, with PyTorch's dtype inference."""
+def _infer(data, want=None):
+    """An ndarray from nested Python data, with PyTorch's dtype inference.
+
+    ``want`` (a numpy dtype) is the dtype asked for: numbers convert to it directly,
+    never through the inferred dtype (0.1 asked as float64 stays 0.1).
+    """
     if isinstance(data, Tensor):
         return data._s.array
     if isinstance(data, np.ndarray):
@@ -34,7 +38,7 @@ def _infer(data):
     if isinstance(data, np.generic):
         return np.asarray(data)
     if isinstance(data, (builtins.bool, numbers.Number)):
-        return np.asarray(data, _dtypes.scalar_dtype(data))
+        return np.asarray(data, _dtypes.scalar_dtype(data) if want is None else want)
     if isinstance(data, (list, tuple)):
         shape, leaves = _nested(data)
         if not leaves:
@@ -47,7 +51,7 @@ def _infer(data):
             dt = d if dt is None else _dtypes.promote_types(dt, d)
         if builtins.any(isinstance(x, Tensor) for x in leaves):
             leaves = [x._s.array.item() if isinstance(x, Tensor) else x for x in leaves]
-        return np.array(leaves, dt).reshape(shape)
+        return np.array(leaves, dt if want is None else want).reshape(shape)
     raise TypeError(
         f"new(): invalid data type '{type(data).__name__}'"
         if not hasattr(data, "__len__")
@@ -121,7 +125,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
             UserWarning,
             stacklevel=2,
         )
-    arr = np.array(_infer(data), dtype=_np_dtype(dtype), copy=True, order="C")
+    want = _np_dtype(dtype)
+    arr = np.array(_infer(data, want), dtype=want, copy=True, order="C")
     t = wrap(arr)
     if requires_grad:
         if arr.dtype.kind not in "fc":
