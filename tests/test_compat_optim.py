@@ -963,3 +963,67 @@ def test_hyperparameter_flags_are_accepted():
         opt = getattr(optim, name)([w], foreach=False, fused=False, differentiable=False)
         assert opt.defaults["fused"] is False
     assert optim.RMSprop([w], capturable=False, foreach=True).defaults["foreach"] is True
+
+
+def test_the_chain_is_built_once_and_rebuilt_only_when_a_hyperparameter_changes(monkeypatch):
+    w = compat.tensor([1.0, -2.0], requires_grad=True)
+    opt = optim.Adam([w], lr=0.1)
+    built = []
+    original = optim.Adam._transformation
+    monkeypatch.setattr(
+        optim.Adam, "_transformation", lambda self, g: built.append(1) or original(self, g)
+    )
+    for k in range(6):
+        w.grad = compat.tensor([1.0, 1.0])
+        opt.param_groups[0]["lr"] = 0.1 / (k + 1)  # as a scheduler does
+        opt.step()
+    assert len(built) == 1
+    opt.param_groups[0]["betas"] = (0.5, 0.9)
+    opt.step()
+    opt.step()
+    assert len(built) == 2
+
+
+def test_loads_a_state_dict_written_by_torch_and_continues_from_it():
+    # tests/fixtures/torch_files/adam_state_dict.pt: torch 2.13's Adam(lr=0.01) after one
+    # step on a 2x3 weight and a bias (see tests/fixtures/record_torch_files.py)
+    import pathlib
+
+    path = pathlib.Path(__file__).parent / "fixtures" / "torch_files" / "adam_state_dict.pt"
+    saved = compat.load(path)
+    w, b = compat.zeros(2, 3, requires_grad=True), compat.zeros(2, requires_grad=True)
+    opt = optim.Adam([w, b])
+    opt.load_state_dict(saved)
+    assert opt.param_groups[0]["lr"] == 0.01
+    assert {k: v for k, v in opt.param_groups[0].items() if k not in ("params", "lr")} == {
+        k: v for k, v in optim.Adam([w]).defaults.items() if k != "lr"
+    }
+    m0, v0 = saved["state"][0]["exp_avg"].numpy(), saved["state"][0]["exp_avg_sq"].numpy()
+    g = np.linspace(-1, 1, 6, dtype=np.float32).reshape(2, 3)
+    w.grad = compat.tensor(g)
+    opt.step()
+    st = opt.state[w]
+    assert float(st["step"]) == 2 and float(opt.state[b]["step"]) == 1  # b had no grad
+    np.testing.assert_allclose(st["exp_avg"].numpy(), 0.9 * m0 + 0.1 * g, rtol=1e-6)
+    np.testing.assert_allclose(st["exp_avg_sq"].numpy(), 0.999 * v0 + 0.001 * g * g, rtol=1e-6)
+    want = (
+        -0.01
+        / (1 - 0.9**2)
+        * st["exp_avg"].numpy()
+        / (np.sqrt(st["exp_avg_sq"].numpy()) / math.sqrt(1 - 0.999**2) + 1e-8)
+    )
+    np.testing.assert_allclose(w.detach().numpy(), want, rtol=1e-5)
+
+
+def test_state_dicts_go_through_compat_save_and_load(tmp_path):
+    name, kwargs = CONFIGS["Adam_amsgrad"]
+    x, y, w0, b0 = (compat.tensor(a) for a in problem(np.float32))
+    params = [w0.clone().requires_grad_(), b0.clone().requires_grad_()]
+    opt = getattr(optim, name)(params, **kwargs)
+    train(opt, params, 4, x, y)
+    compat.save(opt.state_dict(), tmp_path / "opt.pt")
+    resumed_params = [p.detach().clone().requires_grad_() for p in params]
+    straight = train(opt, params, 5, x, y)
+    other = getattr(optim, name)(resumed_params)
+    other.load_state_dict(compat.load(tmp_path / "opt.pt"))
+    np.testing.assert_array_equal(train(other, resumed_params, 5, x, y), straight)
