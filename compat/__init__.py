@@ -49,6 +49,8 @@ from compat._creation import (
 )
 from compat._dtypes import (
     bool as bool,  # noqa: A004
+    finfo as finfo,
+    iinfo as iinfo,
     cdouble as cdouble,
     cfloat as cfloat,
     complex64 as complex64,
@@ -81,6 +83,8 @@ from compat._grad_mode import (
 from compat._inplace import addcdiv as addcdiv, addcmul as addcmul
 from compat._linalg import (
     addmm as addmm,
+    det as det,
+    inverse as inverse,
     bmm as bmm,
     cross as cross,
     dot as dot,
@@ -209,6 +213,7 @@ from compat._reduce import (
     argmax as argmax,
     argmin as argmin,
     argsort as argsort,
+    bincount as bincount,
     count_nonzero as count_nonzero,
     cumprod as cumprod,
     cumsum as cumsum,
@@ -226,6 +231,7 @@ from compat._reduce import (
     std_mean as std_mean,
     sum as sum,  # noqa: A004
     topk as topk,
+    unique as unique,
     var as var,
     var_mean as var_mean,
 )
@@ -237,14 +243,17 @@ from compat._shape import (
     concat as concat,
     concatenate as concatenate,
     diag as diag,
+    diff as diff,
     diagonal as diagonal,
     flatten as flatten,
     flip as flip,
     gather as gather,
     hstack as hstack,
+    index_fill as index_fill,
     index_select as index_select,
     masked_fill as masked_fill,
     masked_select as masked_select,
+    meshgrid as meshgrid,
     movedim as movedim,
     narrow as narrow,
     nonzero as nonzero,

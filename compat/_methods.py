@@ -300,6 +300,8 @@ METHODS = {
     "uniform_": _inplace.uniform_, "normal_": _inplace.normal_,
     "bernoulli_": _inplace.bernoulli_, "random_": _inplace.random_,
     "masked_fill_": masked_fill_,
+    "unique": _reduce.unique, "bincount": _reduce.bincount, "diff": _shape.diff,
+    "index_fill": _shape.index_fill, "inverse": _linalg.inverse, "det": _linalg.det,
 }
 
 for _name in _math._UNARY:

@@ -69,6 +69,35 @@ class Storage:
         return not self.shared and a.base is None and a.flags.writeable
 
 
+class _DataAlias:
+    """A storage's array under a version counter of its own (what ``.data`` gives)."""
+
+    __slots__ = ("base", "version")
+
+    def __init__(self, base):
+        self.base = base
+        self.version = 0
+
+    @property
+    def array(self):
+        return self.base.array
+
+    @array.setter
+    def array(self, value):
+        self.base.array = value
+
+    @property
+    def shared(self):
+        return self.base.shared
+
+    @shared.setter
+    def shared(self, value):
+        self.base.shared = value
+
+    def writable(self) -> bool:
+        return self.base.writable()
+
+
 class device:  # noqa: N801 (torch's spelling)
     """Where a tensor lives: compat has the CPU only.
 
@@ -332,8 +361,13 @@ class Tensor:
 
     @property
     def data(self) -> Tensor:
-        """A detached alias of the data (``w.data -= lr * w.grad`` updates ``w``)."""
-        return self.detach()
+        """A detached alias of the data (``w.data -= lr * w.grad`` updates ``w``).
+
+        Writes through it are not counted by ``w``'s version counter, as in PyTorch.
+        """
+        t = Tensor.__new__(Tensor)
+        _init(t, _DataAlias(self._s))
+        return t
 
     @data.setter
     def data(self, value) -> None:
@@ -363,9 +397,7 @@ class Tensor:
                 "var_no_grad = var.detach()."
             )
         if requires_grad and self._s.array.dtype.kind not in "fc":
-            raise RuntimeError(
-                "only Tensors of floating point and complex dtype can require gradients"
-            )
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._rg = bool(requires_grad)
         self._fn = None
         self._v = None
@@ -447,10 +479,12 @@ class Tensor:
         if self._fn is None:
             s = self._s
             v = self._v
-            if v is None or self._vv != s.version:
+            # a watched array is never written in place (it is shared): its identity
+            # says whether the watched value is current
+            if v is None or self._vv is not s.array:
                 s.shared = True
                 v = self._v = TAPE.watch(s.array)
-                self._vv = s.version
+                self._vv = s.array
             return v
         return self._v
 
@@ -540,7 +574,7 @@ def _rebuild(array, requires_grad, cls):
 def _init(t, storage, requires_grad=False, fn=None, value=None):
     t._s = storage
     t._v = value
-    t._vv = 0
+    t._vv = None
     t._rg = requires_grad
     t._grad = None
     t._fn = fn
