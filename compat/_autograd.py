@@ -12,6 +12,8 @@ in place after it was used fails as it does in PyTorch instead of giving a stale
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from funcgrad import Tape
@@ -146,7 +148,7 @@ def apply(name, fn, *args, saves=None, **kwargs):
                 nxt.append((a, v, a._fn))
             else:
                 v = s.array
-            s.shared = True
+            hold(s.array)
             if saves is None or i in saves:
                 saved.append((s, s.version, a))
             vals.append(v)
@@ -154,22 +156,18 @@ def apply(name, fn, *args, saves=None, **kwargs):
             vals.append(a)
     with np.errstate(all="ignore"):  # PyTorch computes inf and nan without warnings
         out = fn(*vals, **kwargs)
-    return from_value(out, node_type(name)(tuple(nxt), tuple(saved)))
+    t = from_value(out, node_type(name)(tuple(nxt), tuple(saved)))
+    hold(t._s.array)
+    return t
 
 
 def _plain(fn, args, kwargs):
-    """``fn`` on the arrays, unrecorded; inputs are marked shared when it returned a view."""
+    """``fn`` on the arrays, unrecorded (a view of an input stays a view, as in PyTorch)."""
     from compat._tensor import Tensor, from_value
 
     with np.errstate(all="ignore"):
         out = fn(*[a._s.array if isinstance(a, Tensor) else a for a in args], **kwargs)
-    t = from_value(out)
-    if t._s.array.base is not None:
-        for a in args:
-            if isinstance(a, Tensor):
-                a._s.shared = True
-        t._s.shared = True
-    return t
+    return from_value(out)
 
 
 def apply_multi(name, fn, *args, saves=None, **kwargs):
@@ -180,13 +178,7 @@ def apply_multi(name, fn, *args, saves=None, **kwargs):
     if not recording:
         with np.errstate(all="ignore"):
             outs = fn(*[a._s.array if isinstance(a, Tensor) else a for a in args], **kwargs)
-        results = tuple(from_value(o) for o in outs)
-        for a in args:
-            if isinstance(a, Tensor):
-                a._s.shared = True
-        for r in results:
-            r._s.shared = True
-        return results
+        return tuple(from_value(o) for o in outs)
     vals, nxt, saved = [], [], []
     for i, a in enumerate(args):
         if isinstance(a, Tensor):
@@ -196,7 +188,7 @@ def apply_multi(name, fn, *args, saves=None, **kwargs):
                 nxt.append((a, v, a._fn))
             else:
                 v = s.array
-            s.shared = True
+            hold(s.array)
             if saves is None or i in saves:
                 saved.append((s, s.version, a))
             vals.append(v)
@@ -206,7 +198,40 @@ def apply_multi(name, fn, *args, saves=None, **kwargs):
         outs = fn(*vals, **kwargs)
     cls = node_type(name)
     node = cls(tuple(nxt), tuple(saved))
-    return tuple(from_value(o, node) for o in outs)
+    results = tuple(from_value(o, node) for o in outs)
+    for r in results:
+        hold(r._s.array)
+    return results
+
+
+# The memory recorded graphs may hold (root arrays by id, until they are garbage):
+# in-place ops write into other arrays (so views alias their base, as in PyTorch) but
+# replace these (copy on write), so a recorded graph never sees its values change.
+_HELD: dict = {}
+
+
+def _release(ref, _pop=_HELD.pop):
+    _pop(ref.key, None)
+
+
+def _root(a):
+    base = a.base
+    while isinstance(base, np.ndarray):
+        a, base = base, base.base
+    return a
+
+
+def hold(a) -> None:
+    """Mark the memory of ``a`` (an ndarray) as possibly held by a recorded graph."""
+    r = _root(a)
+    k = id(r)
+    if k not in _HELD:
+        _HELD[k] = weakref.KeyedRef(r, _release, k)
+
+
+def is_held(a) -> bool:
+    """Whether ``a``'s memory may be held by a recorded graph."""
+    return id(_root(a)) in _HELD
 
 
 # --- backward --------------------------------------------------------------------------

@@ -52,21 +52,20 @@ class Size(tuple):
 class Storage:
     """The array behind one or more tensors, and its version counter.
 
-    ``shared`` says the array may also be held elsewhere (by a recorded graph, or as the
-    base of a view): in-place ops then replace it instead of writing into it.
+    In-place ops write into the array (so views of it see the change, as in PyTorch)
+    unless a recorded graph may hold its memory: then they replace it (copy on write).
     """
 
-    __slots__ = ("array", "version", "shared")
+    __slots__ = ("array", "version")
 
-    def __init__(self, array, shared=False):
+    def __init__(self, array):
         self.array = array
         self.version = 0
-        self.shared = shared
 
     def writable(self) -> bool:
         """Whether the array may be written in place."""
         a = self.array
-        return not self.shared and a.base is None and a.flags.writeable
+        return a.flags.writeable and not _autograd.is_held(a)
 
 
 class _DataAlias:
@@ -85,14 +84,6 @@ class _DataAlias:
     @array.setter
     def array(self, value):
         self.base.array = value
-
-    @property
-    def shared(self):
-        return self.base.shared
-
-    @shared.setter
-    def shared(self, value):
-        self.base.shared = value
 
     def writable(self) -> bool:
         return self.base.writable()
@@ -479,10 +470,10 @@ class Tensor:
         if self._fn is None:
             s = self._s
             v = self._v
-            # a watched array is never written in place (it is shared): its identity
+            # a watched array is never written in place (it is held): its identity
             # says whether the watched value is current
             if v is None or self._vv is not s.array:
-                s.shared = True
+                _autograd.hold(s.array)
                 v = self._v = TAPE.watch(s.array)
                 self._vv = s.array
             return v
@@ -503,7 +494,6 @@ class Tensor:
             np.add(a, arr, out=a, casting="unsafe")
         else:
             s.array = (a + arr).astype(a.dtype, copy=False)
-            s.shared = False
         s.version += 1
 
     def _assign(self, array) -> None:
@@ -519,7 +509,6 @@ class Tensor:
             np.copyto(a, array)
         else:
             s.array = np.array(array, order="C")
-            s.shared = False
         s.version += 1
         if self._fn is not None and self._rg:
             # a non-leaf changed without recording: the gradient still flows as before
@@ -550,7 +539,6 @@ class Tensor:
         a = s.array
         if not s.writable():
             a = s.array = np.array(a, order="C")
-            s.shared = False
         mutate(a)
         s.version += 1
         if self._fn is not None and self._rg:
@@ -595,7 +583,7 @@ def from_value(value, node=None) -> Tensor:
         arr = TAPE.primal(value)
         if type(arr) is not np.ndarray:
             arr = np.asarray(arr)
-        _init(t, Storage(arr, True), True, node, value)
+        _init(t, Storage(arr), True, node, value)
         return t
     if type(value) is not np.ndarray:
         value = np.asarray(value)
