@@ -697,10 +697,6 @@ def test_view_and_reshape(T):
     assert x.view_as(T.zeros(3, 2)).shape == (3, 2)
 
 
-@known_bug(
-    "a view does not alias its base: writes into x.view(...), x[0] (x[0][1] = 5) or "
-    "x.t() do not reach x (compat/_tensor.py _write/_assign copy the view's array)"
-)
 def test_view_shares_data(T):
     x = T.zeros(2, 3)
     v = x.view(6)
@@ -1335,10 +1331,6 @@ def test_data_is_a_detached_alias(T):
     assert w.requires_grad
 
 
-@known_bug(
-    ".data shares the tensor's version counter in compat (PyTorch gives .data its own: "
-    "changes through .data are not tracked), compat/_tensor.py Tensor.data"
-)
 def test_changes_through_data_are_not_tracked(T):
     w = T.tensor([1.0, 2.0], requires_grad=True)
     w.data.add_(1)
@@ -1377,11 +1369,6 @@ def test_requires_grad_flags(T):
     )
 
 
-@known_bug(
-    "requires_grad_() on an integer tensor says 'only Tensors of floating point and "
-    "complex dtype ...'; PyTorch: 'only Tensors of floating point dtype can require "
-    "gradients' (compat/_tensor.py Tensor.requires_grad_)"
-)
 def test_requires_grad_on_integer_tensor(T):
     raises(
         RuntimeError,
@@ -1407,33 +1394,11 @@ def test_detach_and_clone(T):
     assert r.is_leaf and r.requires_grad
 
 
-# --- functions added for tutorials (wired into compat's namespace by the lead) -------------
-
-# name: the compat module that implements it, and whether torch.Tensor has it as a method
-ADDED = {
-    "unique": ("_reduce", True),
-    "bincount": ("_reduce", True),
-    "diff": ("_shape", True),
-    "meshgrid": ("_shape", False),
-    "index_fill": ("_shape", True),
-    "inverse": ("_linalg", True),
-    "det": ("_linalg", True),
-    "finfo": ("_dtypes", False),
-    "iinfo": ("_dtypes", False),
-}
-
-
-def added(T, name):
-    """``T.name``; on compat the implementation, until it is exported."""
-    if T is compat and not hasattr(compat, name):
-        import importlib
-
-        return getattr(importlib.import_module(f"compat.{ADDED[name][0]}"), name)
-    return getattr(T, name)
+# --- functions tutorials use: unique, bincount, diff, meshgrid, index_fill, inverse, det, finfo
 
 
 def test_unique_and_bincount(T):
-    unique, bincount = added(T, "unique"), added(T, "bincount")
+    unique, bincount = T.unique, T.bincount
     x = T.tensor([3, 1, 3, 2, 1, 3])
     check(unique(x), [1, 2, 3], "int64")
     vals, inverse, counts = unique(x, return_inverse=True, return_counts=True)
@@ -1452,7 +1417,7 @@ def test_unique_and_bincount(T):
 
 
 def test_diff_meshgrid_index_fill(T):
-    diff, meshgrid, index_fill = added(T, "diff"), added(T, "meshgrid"), added(T, "index_fill")
+    diff, meshgrid, index_fill = T.diff, T.meshgrid, T.index_fill
     y = T.tensor([[3.0, 1.0, 3.0, 2.0], [0.0, 0.0, 5.0, 5.0]], requires_grad=True)
     d = diff(y)
     check(d, [[-2.0, 2.0, -1.0], [0.0, 5.0, 0.0]], "float32")
@@ -1481,7 +1446,7 @@ def test_diff_meshgrid_index_fill(T):
 
 
 def test_inverse_and_det(T):
-    inverse, det = added(T, "inverse"), added(T, "det")
+    inverse, det = T.inverse, T.det
     m = T.tensor([[2.0, 1.0], [1.0, 3.0]], requires_grad=True)
     inv = inverse(m)
     check(inv, [[0.6, -0.2], [-0.2, 0.4]], "float32")
@@ -1495,7 +1460,7 @@ def test_inverse_and_det(T):
 
 
 def test_finfo_and_iinfo(T):
-    finfo, iinfo = added(T, "finfo"), added(T, "iinfo")
+    finfo, iinfo = T.finfo, T.iinfo
     f = finfo(T.float32)
     assert (f.eps, f.max, f.tiny, f.bits) == (
         1.1920928955078125e-07,
@@ -1527,14 +1492,12 @@ def test_finfo_and_iinfo(T):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lead: export unique, bincount, diff, meshgrid, index_fill, inverse, det, finfo, "
-    "iinfo in compat/__init__.py and attach the methods in compat/_methods.py METHODS",
-)
-def test_added_functions_are_exported():
-    missing = [n for n in ADDED if not hasattr(compat, n)]
-    missing += [
-        f"Tensor.{n}" for n, (_, meth) in ADDED.items() if meth and not hasattr(compat.Tensor, n)
-    ]
-    assert not missing, missing
+def test_added_functions_are_methods(T):
+    x = T.tensor([2, 1, 2])
+    check(x.unique(), [1, 2], "int64")
+    check(x.bincount(), [0, 1, 2], "int64")
+    check(x.diff(), [-1, 1], "int64")
+    check(T.zeros(2).index_fill(0, T.tensor([1]), 3.0), [0.0, 3.0], "float32")
+    m = T.tensor([[2.0, 0.0], [0.0, 4.0]])
+    check(m.inverse(), [[0.5, 0.0], [0.0, 0.25]], "float32")
+    check(m.det(), 8.0, "float32")
