@@ -507,6 +507,8 @@ class Tensor:
             array = np.broadcast_to(array, a.shape)
         if s.writable():
             np.copyto(a, array)
+        elif array.base is None and not array.flags.writeable and array.flags.c_contiguous:
+            s.array = array  # read-only and owning its memory: nobody can change it
         else:
             s.array = np.array(array, order="C")
         s.version += 1

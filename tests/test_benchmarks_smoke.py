@@ -48,3 +48,14 @@ def test_quick_suite_runs_and_agrees(tmp_path):
     for framework in ("numpy", "funcgrad"):
         memory = results["W6"][framework]["memory"]
         assert len(memory) == 2 and all(m["bytes_per_op"] > 0 for m in memory)
+
+
+def test_compat_step_benchmark_runs_and_both_steps_agree():
+    """The compat-vs-funcgrad training-step benchmark at tiny sizes: same trajectory."""
+    from benchmarks import compat_step
+
+    result = compat_step.main(["--quick"])
+    assert result["steps"] == 2
+    assert result["compat_ms"] > 0 and result["funcgrad_ms"] > 0
+    # the two spellings of one Adam step give the same weights (to float32 rounding)
+    assert result["max_relative_weight_difference"] < 1e-6
