@@ -1,13 +1,16 @@
-"""compat.nn.functional's utilities: one_hot, pad, normalize and the distances."""
+"""compat.nn.functional's lookups and utilities: embedding, one_hot, pad, normalize and
+the distances."""
 
 from __future__ import annotations
 
 import numpy as np
 
 import funcgrad
+import funcgrad.nn.functional as fF
 import funcgrad.numpy as fnp
 from compat import _dtypes, _math
 from compat._autograd import apply
+from compat._grad_mode import no_grad
 from compat._reduce import _vector_norm
 from compat._shape import to_dtype
 from compat._tensor import _dim, wrap
@@ -169,3 +172,77 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     require_tensor(x2, "pairwise_distance", "x2", 2)
     x1, x2 = _float_pair(x1, x2)
     return apply("NormBackward1", lambda a, b: _vector_norm(a - b + eps, p, (-1,), keepdim), x1, x2)
+
+
+# --- embedding --------------------------------------------------------------------------
+
+
+def _embedding_indices(input, num):
+    a = input._s.array
+    if a.dtype not in (np.int64, np.int32):
+        raise RuntimeError(
+            "Expected tensor for argument #1 'indices' to have one of the following scalar "
+            f"types: Long, Int; but got {input.type()} instead (while checking arguments for "
+            "embedding)"
+        )
+    if a.size and (a.min() < 0 or a.max() >= num):
+        raise IndexError("index out of range in self")
+    return a
+
+
+def embedding(
+    input,
+    weight,
+    padding_idx=None,
+    max_norm=None,
+    norm_type=2.0,
+    scale_grad_by_freq=False,
+    sparse=False,
+):
+    """Rows of ``weight`` picked by the integer tensor ``input``: ``input.shape + (dim,)``.
+
+    ``padding_idx`` entries get no gradient; ``max_norm`` renormalises the rows used, in
+    place; ``scale_grad_by_freq`` divides each row's gradient by its count in ``input``.
+
+    Example:
+        >>> import compat as torch
+        >>> import compat.nn.functional as F
+        >>> F.embedding(torch.tensor([[2, 0]]), torch.arange(6.0).reshape(3, 2))
+        tensor([[[4., 5.],
+                 [0., 1.]]])
+    """
+    require_tensor(input, "embedding")
+    if weight.ndim != 2:
+        raise RuntimeError("'weight' must be 2-D")
+    num = weight.shape[0]
+    if padding_idx is not None:
+        if not -num <= padding_idx < num:
+            raise AssertionError("Padding_idx must be within num_embeddings")
+        padding_idx = padding_idx % num
+    idx = _embedding_indices(input, num)
+    if max_norm is not None:
+        _renorm_rows(weight, idx, max_norm, norm_type)
+    if not scale_grad_by_freq:
+        return apply("EmbeddingBackward0", lambda w: fF.embedding(idx, w, padding_idx), weight)
+    _, inverse, counts = np.unique(idx, return_inverse=True, return_counts=True)
+    share = (1.0 / counts[inverse.reshape(idx.shape)])[..., None]
+
+    def lookup(w):
+        rows = fF.embedding(idx, w, padding_idx)
+        scale = share.astype(rows.dtype)
+        # the value of rows, the gradient of rows * scale
+        return rows * scale + funcgrad.stop_gradient(rows * (1 - scale))
+
+    return apply("EmbeddingBackward0", lookup, weight)
+
+
+def _renorm_rows(weight, idx, max_norm, norm_type):
+    w = weight._s.array
+    rows = np.unique(idx)
+    norms = np.linalg.norm(w[rows].astype(np.float64), ord=norm_type, axis=1)
+    big = norms > max_norm
+    if big.any():
+        new = w.copy()
+        new[rows[big]] = w[rows[big]] * (max_norm / (norms[big] + 1e-7))[:, None]
+        with no_grad():
+            weight._assign(new)

@@ -15,9 +15,6 @@ and ``grad_fn`` names; the math is ``funcgrad.nn.functional``'s.
 
 from compat.nn._functional_act import (
     celu as celu,
-    dropout as dropout,
-    dropout1d as dropout1d,
-    dropout2d as dropout2d,
     elu as elu,
     gelu as gelu,
     hardsigmoid as hardsigmoid,
@@ -40,30 +37,38 @@ from compat.nn._functional_act import (
     tanhshrink as tanhshrink,
     threshold as threshold,
 )
-from compat.nn._functional_layer import (
-    adaptive_avg_pool2d as adaptive_avg_pool2d,
-    avg_pool2d as avg_pool2d,
-    batch_norm as batch_norm,
-    conv1d as conv1d,
-    conv2d as conv2d,
-    embedding as embedding,
-    layer_norm as layer_norm,
-    linear as linear,
-    max_pool2d as max_pool2d,
-)
-from compat.nn._functional_loss import (
+from compat.nn._functional_classify import (
     binary_cross_entropy as binary_cross_entropy,
     binary_cross_entropy_with_logits as binary_cross_entropy_with_logits,
     cross_entropy as cross_entropy,
+    nll_loss as nll_loss,
+)
+from compat.nn._functional_dropout import (
+    dropout as dropout,
+    dropout1d as dropout1d,
+    dropout2d as dropout2d,
+)
+from compat.nn._functional_linear import (
+    conv1d as conv1d,
+    conv2d as conv2d,
+    linear as linear,
+)
+from compat.nn._functional_loss import (
     huber_loss as huber_loss,
     kl_div as kl_div,
     l1_loss as l1_loss,
     mse_loss as mse_loss,
-    nll_loss as nll_loss,
     smooth_l1_loss as smooth_l1_loss,
+)
+from compat.nn._functional_norm import batch_norm as batch_norm, layer_norm as layer_norm
+from compat.nn._functional_pool import (
+    adaptive_avg_pool2d as adaptive_avg_pool2d,
+    avg_pool2d as avg_pool2d,
+    max_pool2d as max_pool2d,
 )
 from compat.nn._functional_util import (
     cosine_similarity as cosine_similarity,
+    embedding as embedding,
     normalize as normalize,
     one_hot as one_hot,
     pad as pad,
