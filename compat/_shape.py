@@ -295,10 +295,32 @@ def diag(input, diagonal=0):  # noqa: A002
 
 
 def diagonal(input, offset=0, dim1=0, dim2=1):  # noqa: A002
-    """A diagonal of a tensor."""
-    return apply(
-        "DiagonalBackward0", lambda v: fnp.diagonal(v, offset, dim1, dim2), input, saves=()
-    )
+    """A diagonal of a tensor: a view (``x.diagonal().fill_(1)`` writes into ``x``).
+
+    Example:
+        >>> import compat as torch
+        >>> x = torch.zeros(2, 3)
+        >>> _ = x.diagonal(1).fill_(5.)
+        >>> x
+        tensor([[0., 5., 0.],
+                [0., 0., 5.]])
+    """
+    n = input.ndim
+    d1, d2 = _dim(dim1, n), _dim(dim2, n)
+    return apply("DiagonalBackward0", lambda v: _diagonal(v, offset, d1, d2), input, saves=())
+
+
+def _diagonal(v, offset, d1, d2):
+    """numpy's diagonal, but a writable view of an array (numpy's is read-only)."""
+    diag = fnp.diagonal(v, offset, d1, d2)
+    if type(v) is not np.ndarray or not v.flags.writeable or diag.size == 0:
+        return diag
+    start = {d1: max(-offset, 0), d2: max(offset, 0)}
+    first = tuple(
+        builtins.slice(start[i], start[i] + 1) if i in start else builtins.slice(None)
+        for i in range(v.ndim)
+    )  # a view whose memory starts at the diagonal's first element
+    return np.lib.stride_tricks.as_strided(v[first], diag.shape, diag.strides)
 
 
 def trace(input):  # noqa: A002

@@ -707,6 +707,102 @@ def test_view_shares_data(T):
     check(v, [1, 2, 0, 0, 0, 5], "float32")
 
 
+VIEW_WRITES = [
+    # id, write through something derived from x (2x3 zeros), x afterwards
+    ("view_add_", lambda T, x: x.view(6).add_(1), [[1, 1, 1], [1, 1, 1]]),
+    ("t_setitem", lambda T, x: x.t().__setitem__(0, 5.0), [[5, 0, 0], [5, 0, 0]]),
+    ("row_zero_fill", lambda T, x: (x[0].fill_(1), x[1].zero_()), [[1, 1, 1], [0, 0, 0]]),
+    (
+        "unsqueeze_setitem",
+        lambda T, x: x.unsqueeze(0).__setitem__((0, 1), 5.0),
+        [[0, 0, 0], [5, 5, 5]],
+    ),
+    ("column_add_", lambda T, x: x[:, 1].add_(3), [[0, 3, 0], [0, 3, 0]]),
+    ("chained_setitem", lambda T, x: x[0].__setitem__(1, 5.0), [[0, 5, 0], [0, 0, 0]]),
+    ("reshape_is_a_view", lambda T, x: x.reshape(6).__setitem__(0, 1.0), [[1, 0, 0], [0, 0, 0]]),
+    ("flatten_is_a_view", lambda T, x: x.flatten().__setitem__(5, 1.0), [[0, 0, 0], [0, 0, 1]]),
+    ("permute", lambda T, x: x.permute(1, 0).__setitem__((2, 0), 7.0), [[0, 0, 7], [0, 0, 0]]),
+    ("detach", lambda T, x: x.detach().__setitem__((1, 1), 7.0), [[0, 0, 0], [0, 7, 0]]),
+    ("squeeze", lambda T, x: x.squeeze().__setitem__((0, 0), 7.0), [[7, 0, 0], [0, 0, 0]]),
+    ("narrow", lambda T, x: x.narrow(1, 1, 2).fill_(4), [[0, 4, 4], [0, 4, 4]]),
+    ("split", lambda T, x: x.split(1)[1].fill_(4), [[0, 0, 0], [4, 4, 4]]),
+    ("unbind", lambda T, x: x.unbind(1)[2].fill_(4), [[0, 0, 4], [0, 0, 4]]),
+    ("diagonal", lambda T, x: x.diagonal().fill_(1), [[1, 0, 0], [0, 1, 0]]),
+    ("diagonal_offset", lambda T, x: x.diagonal(1).add_(2), [[0, 2, 0], [0, 0, 2]]),
+    # copies: x is unchanged
+    ("reshape_of_transpose", lambda T, x: x.t().reshape(6).fill_(1), [[0, 0, 0], [0, 0, 0]]),
+    ("clone", lambda T, x: x.clone().fill_(1), [[0, 0, 0], [0, 0, 0]]),
+    ("advanced_index", lambda T, x: x[[0, 1]].fill_(1), [[0, 0, 0], [0, 0, 0]]),
+    ("mask", lambda T, x: x[x == 0].fill_(1), [[0, 0, 0], [0, 0, 0]]),
+    ("contiguous_of_t", lambda T, x: x.t().contiguous().fill_(1), [[0, 0, 0], [0, 0, 0]]),
+]
+
+
+@pytest.mark.parametrize(
+    "write, expected", [w[1:] for w in VIEW_WRITES], ids=[w[0] for w in VIEW_WRITES]
+)
+def test_writes_through_views_reach_the_base(T, write, expected):
+    x = T.zeros(2, 3)
+    write(T, x)
+    check(x, expected, "float32")
+
+
+def test_views_of_arrays(T):
+    a = np.zeros(3, np.float32)
+    T.from_numpy(a)[1:].fill_(2)
+    np.testing.assert_array_equal(a, [0.0, 2.0, 2.0])
+    t = T.zeros(3)
+    n = t.numpy()
+    t[0] = 4.0
+    t.mul_(2)
+    np.testing.assert_array_equal(n, [8.0, 0.0, 0.0])
+
+
+@known_bug(
+    "a view and its base keep separate version counters (PyTorch shares one: "
+    "x[0].add_(1) moves x._version too, so a graph that saved x notices)"
+)
+def test_views_share_the_version_counter(T):
+    x = T.zeros(2, 3)
+    v = x[0]
+    v.add_(1)
+    assert (x._version, v._version) == (1, 1)
+    w = x.view(6)
+    x.add_(1)
+    assert w._version == 2
+    p = T.ones(3, requires_grad=True)
+    y = (p * 1) * 1
+    z = (y * y).sum()
+    y[0:2].mul_(3)  # y was saved by y * y
+    raises(
+        RuntimeError,
+        "one of the variables needed for gradient computation has been "
+        "modified by an inplace operation",
+        z.backward,
+        prefix=True,
+    )
+
+
+@known_bug(
+    "an in-place op on a view of a non-leaf that requires grad (y[0:2].mul_(3), "
+    "y.view(3).add_(1), y.t()[0].mul_(5)) changes neither y's values nor its gradient "
+    "(PyTorch: y changes and backward goes through CopySlices)"
+)
+def test_inplace_through_a_view_of_a_non_leaf(T):
+    x = T.ones(3, requires_grad=True)
+    y = x * 2
+    y[0:2].mul_(3)
+    check(y.detach(), [6.0, 6.0, 2.0], "float32")
+    assert type(y.grad_fn).__name__ == "CopySlices"
+    (y * y).sum().backward()
+    check(x.grad, [72.0, 72.0, 8.0], "float32")
+    m = T.ones(2, 2, requires_grad=True)
+    n = m + 0
+    n.t()[0].mul_(5)
+    n.sum().backward()
+    check(m.grad, [[5.0, 1.0], [5.0, 1.0]], "float32")
+
+
 def test_transposes(T):
     x = T.zeros(2, 3, 4)
     assert x.permute(2, 0, 1).shape == (4, 2, 3) and x.permute((2, 0, 1)).shape == (4, 2, 3)
