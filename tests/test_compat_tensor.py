@@ -1079,6 +1079,30 @@ def test_reduction_and_shape_errors(T):
     check(T.zeros(2, 0).mean(1), [np.nan, np.nan], "float32")
 
 
+@known_bug(
+    "x.softmax() without dim warns and picks a dim (F.softmax's behaviour); the "
+    "Tensor method requires dim in PyTorch (compat/_methods.py softmax/log_softmax)"
+)
+def test_softmax_method_requires_dim(T):
+    raises(
+        TypeError,
+        'softmax() missing 1 required positional arguments: "dim"',
+        lambda: T.ones(2, 2).softmax(),
+    )
+
+
+@known_bug(
+    "~x on a float tensor says '\"bitwise_not_cpu\" not implemented ...' (the function's "
+    "text); the operator's is a TypeError (compat/_methods.py __invert__)"
+)
+def test_invert_operator_on_floats(T):
+    raises(
+        TypeError,
+        "~ (operator.invert) is only implemented on integer and Boolean-type tensors",
+        lambda: ~T.ones(2),
+    )
+
+
 def test_logic_and_bits(T):
     a, b = T.tensor([True, False]), T.tensor([True, True])
     check(a & b, [True, False], "bool")
