@@ -33,8 +33,8 @@ class Node:
     __slots__ = ("_next", "_saved", "_freed", "__weakref__")
 
     def __init__(self, nxt, saved):
-        self._next = nxt  # ((tensor, value used, tensor's grad_fn then), ...)
-        self._saved = saved  # ((storage, version then, tensor description), ...)
+        self._next = nxt  # per input: (tensor, value used, its grad_fn then) or None
+        self._saved = saved  # ((storage, version then, tensor or None, grad_fn then), ...)
         self._freed = False
 
     def name(self) -> str:
@@ -45,13 +45,13 @@ class Node:
     def next_functions(self):
         """``((node, 0), ...)`` for the inputs: their grad_fn, AccumulateGrad, or None."""
         out = []
-        for t, _v, fn in self._next:
-            if fn is not None:
-                out.append((fn, 0))
-            elif t.requires_grad:
-                out.append((AccumulateGrad(t), 0))
-            else:
+        for entry in self._next:
+            if entry is None:
                 out.append((None, 0))
+            elif entry[2] is not None:
+                out.append((entry[2], 0))
+            else:
+                out.append((AccumulateGrad(entry[0]), 0))
         return tuple(out)
 
     def __repr__(self) -> str:
@@ -112,7 +112,7 @@ def _tensor_types():
     return Tensor
 
 
-def apply(name, fn, *args, saves=None, **kwargs):
+def apply(name, fn, *args, saves=None, saves_out=False, **kwargs):
     """Run ``fn`` (a funcgrad function) on the tensors' values, recording when needed.
 
     Args:
@@ -122,12 +122,14 @@ def apply(name, fn, *args, saves=None, **kwargs):
         saves: positions of the tensor arguments the op saves for its backward pass
             (their in-place modification then breaks backward, as in PyTorch);
             ``None`` means all of them, ``()`` none.
+        saves_out: the op saves its result (``exp``, ``tanh``...): changing the result
+            in place breaks backward.
         **kwargs: passed to ``fn``.
 
     Returns:
         A Tensor (requiring grad when grad mode is on and an argument requires it).
     """
-    from compat._tensor import Tensor, from_value
+    from compat._tensor import Tensor
 
     if _MODE[0]:
         for a in args:
@@ -137,28 +139,7 @@ def apply(name, fn, *args, saves=None, **kwargs):
             return _plain(fn, args, kwargs)
     else:
         return _plain(fn, args, kwargs)
-    vals = []
-    nxt = []
-    saved = []
-    for i, a in enumerate(args):
-        if isinstance(a, Tensor):
-            s = a._s
-            if a._rg:
-                v = a._traced()
-                nxt.append((a, v, a._fn))
-            else:
-                v = s.array
-            hold(s.array)
-            if saves is None or i in saves:
-                saved.append((s, s.version, a))
-            vals.append(v)
-        else:
-            vals.append(a)
-    with np.errstate(all="ignore"):  # PyTorch computes inf and nan without warnings
-        out = fn(*vals, **kwargs)
-    t = from_value(out, node_type(name)(tuple(nxt), tuple(saved)))
-    hold(t._s.array)
-    return t
+    return _record(name, fn, args, kwargs, saves, saves_out, False)
 
 
 def _plain(fn, args, kwargs):
@@ -170,16 +151,15 @@ def _plain(fn, args, kwargs):
     return from_value(out)
 
 
-def apply_multi(name, fn, *args, saves=None, **kwargs):
-    """Like :func:`apply` for a function returning a tuple: a tuple of tensors."""
+_CONSTANT_TYPES = (np.ndarray, np.generic, int, float, complex)
+
+
+def _record(name, fn, args, kwargs, saves, saves_out, multi):
     from compat._tensor import Tensor, from_value
 
-    recording = _MODE[0] and any(isinstance(a, Tensor) and a._rg for a in args)
-    if not recording:
-        with np.errstate(all="ignore"):
-            outs = fn(*[a._s.array if isinstance(a, Tensor) else a for a in args], **kwargs)
-        return tuple(from_value(o) for o in outs)
-    vals, nxt, saved = [], [], []
+    vals = []
+    nxt = []  # one entry per input: (tensor, value used, its grad_fn then), or None
+    saved = []  # (storage, version then, tensor or None for the result, grad_fn then)
     for i, a in enumerate(args):
         if isinstance(a, Tensor):
             s = a._s
@@ -188,20 +168,37 @@ def apply_multi(name, fn, *args, saves=None, **kwargs):
                 nxt.append((a, v, a._fn))
             else:
                 v = s.array
+                nxt.append(None)
             hold(s.array)
             if saves is None or i in saves:
-                saved.append((s, s.version, a))
+                saved.append((s, s.version, a, None))
             vals.append(v)
         else:
+            if isinstance(a, _CONSTANT_TYPES):
+                nxt.append(None)
             vals.append(a)
-    with np.errstate(all="ignore"):
-        outs = fn(*vals, **kwargs)
-    cls = node_type(name)
-    node = cls(tuple(nxt), tuple(saved))
-    results = tuple(from_value(o, node) for o in outs)
-    for r in results:
-        hold(r._s.array)
-    return results
+    with np.errstate(all="ignore"):  # PyTorch computes inf and nan without warnings
+        out = fn(*vals, **kwargs)
+    node = node_type(name)(tuple(nxt), saved)
+    outs = tuple(from_value(o, node) for o in out) if multi else (from_value(out, node),)
+    for t in outs:
+        hold(t._s.array)
+        if saves_out:
+            saved.append((t._s, t._s.version, None, None))
+    node._saved = tuple(saved)
+    return outs if multi else outs[0]
+
+
+def apply_multi(name, fn, *args, saves=None, saves_out=False, **kwargs):
+    """Like :func:`apply` for a function returning a tuple: a tuple of tensors."""
+    from compat._tensor import Tensor, from_value
+
+    recording = _MODE[0] and any(isinstance(a, Tensor) and a._rg for a in args)
+    if not recording:
+        with np.errstate(all="ignore"):
+            outs = fn(*[a._s.array if isinstance(a, Tensor) else a for a in args], **kwargs)
+        return tuple(from_value(o) for o in outs)
+    return _record(name, fn, args, kwargs, saves, saves_out, True)
 
 
 # The memory recorded graphs may hold (root arrays by id, until they are garbage):
@@ -245,10 +242,13 @@ FREED = (
 )
 
 
-def _version_error(t, version_then, now, producer):
+def _version_error(array, version_then, now, producer):
     from compat import _dtypes
 
-    kind = f"torch.{_dtypes.TENSOR_TYPE[t.dtype]} [{', '.join(map(str, t.shape))}]"
+    kind = (
+        f"torch.{_dtypes.TENSOR_TYPE[_dtypes.from_numpy(array.dtype)]} "
+        f"[{', '.join(map(str, array.shape))}]"
+    )
     if producer:
         producer = producer.rstrip("0123456789")
         producer = producer[: -len("Backward")] if producer.endswith("Backward") else producer
@@ -276,14 +276,19 @@ def _walk(roots):
         if id(node) in seen:
             continue
         seen.add(id(node))
-        if node._freed:
+        if node._freed and node._saved:
             raise RuntimeError(FREED)
-        for s, version, t in node._saved:
+        for s, version, t, _ in node._saved:
             if s.version != version:
-                producer = t._fn.name() if t._fn is not None and t._fn is not node else None
-                raise _version_error(t, version, s.version, producer)
+                if t is None:  # the op's own result
+                    raise _version_error(s.array, version, s.version, node.name())
+                # PyTorch names the tensor's current grad_fn (a leaf: none)
+                now = t._fn if t._rg else None
+                raise _version_error(s.array, version, s.version, now.name() if now else None)
         nodes.append(node)
         for entry in node._next:
+            if entry is None:
+                continue
             entries.append(entry)
             fn = entry[2]
             if fn is not None and id(fn) not in seen:
@@ -363,7 +368,9 @@ def run_backward(outputs, grad_outputs, *, retain_graph, create_graph, inputs=No
                 seeds,
                 unused="none",
                 create_graph=create_graph,
-                retain_graph=retain_graph or create_graph,
+                # compat keeps funcgrad's graph (PyTorch frees only what ops saved, so a
+                # graph of adds can be run twice); the graph goes when its tensors do
+                retain_graph=True,
             )
     except RuntimeError as e:
         if "retain_graph" in str(e):

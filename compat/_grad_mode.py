@@ -20,9 +20,23 @@ def is_grad_enabled() -> bool:
 
 
 class _Mode:
-    """A context manager and decorator that sets grad mode and restores it after."""
+    """A context manager and decorator that sets grad mode and restores it after.
+
+    Usable as ``@no_grad()`` and, like PyTorch's, as a bare ``@no_grad``.
+    """
 
     _enabled = True
+
+    def __new__(cls, orig_func=None):
+        self = super().__new__(cls)
+        if orig_func is None:
+            return self
+        if not callable(orig_func):
+            raise TypeError(f"{cls.__name__}() takes no arguments")
+        return self(orig_func)
+
+    def __init__(self, orig_func=None):
+        pass
 
     def __enter__(self):
         self._prev = _MODE[0]
@@ -65,6 +79,9 @@ class inference_mode(_Mode):  # noqa: N801
     """Like ``no_grad`` (compat has no separate inference mode)."""
 
     _enabled = False
+
+    def __new__(cls, mode=True):
+        return object.__new__(cls)
 
     def __init__(self, mode: bool = True):
         self._enabled = not mode

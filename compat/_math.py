@@ -265,7 +265,10 @@ def logaddexp(input, other):  # noqa: A002
 # --- unary -------------------------------------------------------------------------------
 
 
-def _unary(name, fn, *, float_only=True, saves=None):
+def _unary(name, fn, *, float_only=True, saves=None, result=False):
+    if result:  # the op saves its result (for its gradient), not its input
+        saves = ()
+
     def op(input, *, out=None):  # noqa: A002
         if not isinstance(input, Tensor):
             raise TypeError(
@@ -274,8 +277,8 @@ def _unary(name, fn, *, float_only=True, saves=None):
             )
         if float_only and input._s.array.dtype.kind not in _FLOAT_KINDS:
             dt = _dtypes.default_np()
-            return apply(name, lambda v: fn(fnp.astype(v, dt)), input, saves=saves)
-        return apply(name, fn, input, saves=saves)
+            return apply(name, lambda v: fn(fnp.astype(v, dt)), input, saves=saves, saves_out=result)
+        return apply(name, fn, input, saves=saves, saves_out=result)
 
     return op
 
@@ -369,7 +372,7 @@ _SAVES_RESULT = {"exp", "exp2", "expm1", "sqrt", "rsqrt", "tan", "tanh", "sigmoi
 for _n, (_gname, _fn, _float) in _UNARY.items():
     globals()[_n] = _named(
         _n,
-        _unary(_gname, _fn, float_only=_float, saves=() if _n in _SAVES_RESULT else None),
+        _unary(_gname, _fn, float_only=_float, result=_n in _SAVES_RESULT),
         f"Elementwise ``{_n}`` (``{_gname}`` in the graph).",
     )
 

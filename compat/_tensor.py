@@ -21,6 +21,15 @@ from compat._autograd import _MODE, TAPE
 __all__ = ["Tensor", "Size", "Storage", "wrap", "from_value"]
 
 
+_CREATE_GRAPH_CYCLE = (
+    "Using backward() with create_graph=True will create a reference cycle between the "
+    "parameter and its gradient which can cause a memory leak. We recommend using "
+    "autograd.grad when creating the graph to avoid this. If you have to use this function, "
+    "make sure to reset the .grad fields of your parameters to None after use to break the "
+    "cycle and avoid the leak."
+)
+
+
 class Size(tuple):
     """A tensor's shape: a tuple of ints (``torch.Size``).
 
@@ -452,6 +461,8 @@ class Tensor:
         """
         if inputs is not None:
             inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        if create_graph:
+            warnings.warn(_CREATE_GRAPH_CYCLE, UserWarning, stacklevel=2)
         _autograd.run_backward(
             [self],
             [gradient],

@@ -860,7 +860,8 @@ def test_zero_grad():
 def test_zero_grad_detaches_a_grad_that_has_a_graph():
     w = compat.tensor([1.0, 2.0], requires_grad=True)
     opt = optim.SGD([w], lr=0.1)
-    (w**3).sum().backward(create_graph=True)
+    with pytest.warns(UserWarning, match="create_graph=True will create a reference cycle"):
+        (w**3).sum().backward(create_graph=True)
     assert w.grad.requires_grad
     opt.zero_grad(set_to_none=False)
     assert not w.grad.requires_grad and w.grad.grad_fn is None and w.grad.tolist() == [0.0, 0.0]
