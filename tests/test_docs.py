@@ -41,3 +41,19 @@ def test_readme_examples_run():
     x = ns["tape"].primal(ns["x"])
     np.testing.assert_allclose(ns["dx_again"], np.sin(x) + x * np.cos(x))
     np.testing.assert_allclose(ns["d2x"], 2 * np.cos(x) - x * np.sin(x))
+
+
+def test_readme_compat_example_runs():
+    import compat
+
+    blocks = _python_blocks((ROOT / "README.md").read_text())
+    block = next(b for b in blocks if "import compat as torch" in b)
+    ns: dict = {}
+    exec(block, ns)
+    model, x, y = ns["model"], ns["x"], ns["y"]
+    # training lowered the loss, and every parameter got a gradient
+    with compat.no_grad():
+        start = ((x @ x.new_zeros(3, 1)) - y).pow(2).mean().item()
+        final = ns["nn"].MSELoss()(model(x), y).item()
+    assert final < start
+    assert all(p.grad is not None for p in model.parameters())
