@@ -553,3 +553,22 @@ def test_cotangents_are_never_written(rng):
     ua, ub = _readonly(np.ones(4)), _readonly(np.full(4, 2.0))
     np.testing.assert_array_equal(pullback((ua, ub))[0], np.full(4, 3.0))
     np.testing.assert_array_equal(ua, np.ones(4))
+
+
+def test_fan_out_into_a_chain_accumulates_every_consumer():
+    """A value with several consumers, one of which continues a chain: the backward pass
+    must add the chain's cotangent to what the other consumers left (not hand it on alone)."""
+    import funcgrad as fg
+    import funcgrad.numpy as fnp
+
+    def f(x):
+        a = fnp.sin(x)  # consumed by the chain below and directly by the output
+        b = fnp.tanh(a * 1.5)
+        c = fnp.exp(b) * 0.5
+        return fnp.sum(c + a * a)
+
+    x = np.linspace(-1.0, 1.0, 5)
+    a = np.sin(x)
+    b = np.tanh(1.5 * a)
+    da = np.exp(b) * 0.5 * (1 - b**2) * 1.5 + 2 * a
+    np.testing.assert_allclose(fg.grad(f)(x), da * np.cos(x), rtol=1e-12)
