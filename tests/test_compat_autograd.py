@@ -9,7 +9,7 @@ import warnings
 
 import numpy as np
 import pytest
-from test_compat_tensor import check, known_bug, library, raises
+from test_compat_tensor import check, library, raises
 
 import compat
 
@@ -122,12 +122,6 @@ def test_backward_twice(T):
     check(x.grad, [2.0, 4.0, 6.0], "float32")
 
 
-@known_bug(
-    "a second backward through a graph whose ops saved no tensors (x + 2, x.sum(), "
-    "x.view) raises 'Trying to backward through the graph a second time'; PyTorch "
-    "only refuses graphs with freed saved tensors (compat/_autograd.py _walk / "
-    "run_backward mark every node freed)"
-)
 def test_backward_twice_through_a_graph_without_saved_tensors(T):
     x = T.tensor([1.0, 2.0], requires_grad=True)
     y = (x + 2).sum()
@@ -343,11 +337,6 @@ def test_backward_create_graph(T):
     check(h, 12.0, "float32")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="backward(create_graph=True) does not warn 'Using backward() with create_graph=True "
-    "will create a reference cycle ...' (compat/_tensor.py Tensor.backward)",
-)
 def test_backward_create_graph_warns():
     # compat only: PyTorch warns once per process, so a second run of it would not warn
     x = compat.tensor(2.0, requires_grad=True)
@@ -478,10 +467,6 @@ def test_next_functions(T):
     ]
 
 
-@known_bug(
-    "next_functions leave out inputs that do not require grad; PyTorch lists them as "
-    "(None, 0) (compat/_autograd.py Node.next_functions)"
-)
 def test_next_functions_list_constant_inputs(T):
     x = T.tensor([1.0, 2.0], requires_grad=True)
     y = x * T.tensor([1.0, 2.0])
@@ -557,10 +542,6 @@ def test_grad_mode_decorators(T):
     assert not off(x).requires_grad and T.is_grad_enabled()
 
 
-@known_bug(
-    "@torch.no_grad without parentheses raises TypeError: no_grad() takes no arguments "
-    "(compat/_grad_mode.py _Mode)"
-)
 def test_no_grad_decorator_without_call(T):
     @T.no_grad
     def frozen(x):
@@ -673,11 +654,6 @@ def test_unsaved_tensors_may_change(T):
     check(w.grad, [3.0, 3.0], "float32")
 
 
-@known_bug(
-    "ops that save their result (exp, sigmoid, tanh, relu, sqrt, softmax) do not notice "
-    "the result being changed in place: backward gives a stale answer instead of "
-    "PyTorch's error (compat/_autograd.py apply saves inputs only)"
-)
 def test_saved_result_changed(T):
     # COMPAT_SPEC 1.7, first example
     x = T.tensor([1.0, 2.0, 3.0], requires_grad=True)
