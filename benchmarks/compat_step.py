@@ -40,7 +40,6 @@ def make_data(sizes=SIZES, batch=128, seed=0):
 def funcgrad_step(weights, x, y, lr=1e-3):
     """A step function written with funcgrad's value_and_grad and funcgrad.optim."""
     import funcgrad as fg
-    import funcgrad.numpy as fnp
     from funcgrad import optim
     from funcgrad.nn import functional as F
 

@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import importlib
 
-from compat import _methods
-from compat import autograd as autograd, cuda as cuda
+from compat import _methods, autograd as autograd, cuda as cuda
 from compat._creation import (
     arange as arange,
     as_tensor as as_tensor,
@@ -49,20 +48,20 @@ from compat._creation import (
 )
 from compat._dtypes import (
     bool as bool,  # noqa: A004
-    finfo as finfo,
-    iinfo as iinfo,
     cdouble as cdouble,
     cfloat as cfloat,
     complex64 as complex64,
     complex128 as complex128,
     double as double,
     dtype as dtype,
+    finfo as finfo,
     float as float,  # noqa: A004
     float16 as float16,
     float32 as float32,
     float64 as float64,
     get_default_dtype as get_default_dtype,
     half as half,
+    iinfo as iinfo,
     int as int,  # noqa: A004
     int8 as int8,
     int16 as int16,
@@ -83,13 +82,13 @@ from compat._grad_mode import (
 from compat._inplace import addcdiv as addcdiv, addcmul as addcmul
 from compat._linalg import (
     addmm as addmm,
-    det as det,
-    inverse as inverse,
     bmm as bmm,
     cross as cross,
+    det as det,
     dot as dot,
     einsum as einsum,
     inner as inner,
+    inverse as inverse,
     matmul as matmul,
     mm as mm,
     mv as mv,
@@ -193,7 +192,6 @@ from compat._math import (
     trunc as trunc,
     where as where,
 )
-from compat._math import div as divide, mul as multiply, sub as subtract, div as true_divide
 from compat._methods import clone as clone, log_softmax as log_softmax, softmax as softmax
 from compat._random import (
     Generator as Generator,
@@ -243,8 +241,8 @@ from compat._shape import (
     concat as concat,
     concatenate as concatenate,
     diag as diag,
-    diff as diff,
     diagonal as diagonal,
+    diff as diff,
     flatten as flatten,
     flip as flip,
     gather as gather,
@@ -285,6 +283,10 @@ from compat._tensor import Size as Size, Tensor as Tensor, device as device
 
 _methods.install()
 
+divide = true_divide = div
+multiply = mul
+subtract = sub
+
 __version__ = "2.13.0+compat"
 
 #: Names loaded on first use (their modules import this package).
@@ -319,8 +321,9 @@ def is_complex(input) -> bool:  # noqa: A002
     return input.is_complex()
 
 
-def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None,
-                     profile=None, sci_mode=None) -> None:
+def set_printoptions(
+    precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None
+) -> None:
     """Accepted for compatibility; compat prints with PyTorch's defaults."""
 
 

@@ -87,10 +87,18 @@ def node_type(name: str) -> type:
 
 
 _TORCH_NAMES = {
-    "multiply": "MulBackward0", "add": "AddBackward0", "subtract": "SubBackward0",
-    "true_divide": "DivBackward0", "divide": "DivBackward0", "negative": "NegBackward0",
-    "matmul": "MmBackward0", "sum": "SumBackward1", "power": "PowBackward0",
-    "reshape": "ViewBackward0", "broadcast_to": "ExpandBackward0", "where": "WhereBackward0",
+    "multiply": "MulBackward0",
+    "add": "AddBackward0",
+    "subtract": "SubBackward0",
+    "true_divide": "DivBackward0",
+    "divide": "DivBackward0",
+    "negative": "NegBackward0",
+    "matmul": "MmBackward0",
+    "sum": "SumBackward1",
+    "power": "PowBackward0",
+    "reshape": "ViewBackward0",
+    "broadcast_to": "ExpandBackward0",
+    "where": "WhereBackward0",
 }
 
 
@@ -112,7 +120,7 @@ def _tensor_types():
     return Tensor
 
 
-def apply(name, fn, *args, saves=None, saves_out=False, **kwargs):
+def apply(name, fn, *args, saves=None, saves_out=False, view=False, **kwargs):
     """Run ``fn`` (a funcgrad function) on the tensors' values, recording when needed.
 
     Args:
@@ -124,6 +132,8 @@ def apply(name, fn, *args, saves=None, saves_out=False, **kwargs):
             ``None`` means all of them, ``()`` none.
         saves_out: the op saves its result (``exp``, ``tanh``...): changing the result
             in place breaks backward.
+        view: the result is a view of the first argument (``fn`` maps the base to it):
+            in-place ops on the result write through to the base, as in PyTorch.
         **kwargs: passed to ``fn``.
 
     Returns:
@@ -134,12 +144,15 @@ def apply(name, fn, *args, saves=None, saves_out=False, **kwargs):
     if _MODE[0]:
         for a in args:
             if isinstance(a, Tensor) and a._rg:
+                t = _record(name, fn, args, kwargs, saves, saves_out, False)
                 break
         else:
-            return _plain(fn, args, kwargs)
+            t = _plain(fn, args, kwargs)
     else:
-        return _plain(fn, args, kwargs)
-    return _record(name, fn, args, kwargs, saves, saves_out, False)
+        t = _plain(fn, args, kwargs)
+    if view:
+        t._view_of = (args[0], fn)
+    return t
 
 
 def _plain(fn, args, kwargs):
@@ -171,7 +184,8 @@ def _record(name, fn, args, kwargs, saves, saves_out, multi):
                 nxt.append(None)
             hold(s.array)
             if saves is None or i in saves:
-                saved.append((s, s.version, a, None))
+                c = s if a._view_of is None else a._counter()
+                saved.append((c, c.version, a, None))
             vals.append(v)
         else:
             if isinstance(a, _CONSTANT_TYPES):
@@ -257,7 +271,8 @@ def _version_error(array, version_then, now, producer):
         "one of the variables needed for gradient computation has been modified by an "
         f"inplace operation: [{kind}]{where} is at version {now}; expected version "
         f"{version_then} instead. Hint: enable anomaly detection to find the operation "
-        "that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."
+        "that failed to compute its gradient, with "
+        "torch.autograd.set_detect_anomaly(True, check_nan=False)."
     )
 
 
@@ -296,8 +311,17 @@ def _walk(roots):
     return nodes, entries
 
 
-def run_backward(outputs, grad_outputs, *, retain_graph, create_graph, inputs=None,
-                 accumulate=True, allow_unused=False, who="backward"):
+def run_backward(
+    outputs,
+    grad_outputs,
+    *,
+    retain_graph,
+    create_graph,
+    inputs=None,
+    accumulate=True,
+    allow_unused=False,
+    who="backward",
+):
     """The engine behind ``Tensor.backward``, ``autograd.backward`` and ``autograd.grad``."""
     from compat._tensor import Tensor, from_value
 
@@ -353,7 +377,7 @@ def run_backward(outputs, grad_outputs, *, retain_graph, create_graph, inputs=No
             if id(t) in ids:
                 wanted.setdefault(id(t), (t, []))[1].append(t._traced())
     values, owners, seen_vals = [], [], set()
-    for key, (t, vs) in wanted.items():
+    for key, (_t, vs) in wanted.items():
         for v in vs:
             if id(v) not in seen_vals:
                 seen_vals.add(id(v))
@@ -393,9 +417,12 @@ def run_backward(outputs, grad_outputs, *, retain_graph, create_graph, inputs=No
                 g = g.astype(t._s.array.dtype)
             result[key] = from_value(g)
         else:
-            result[key] = from_value(g, node_type(_torch_name(TAPE.producer(g)))(
-                tuple((n[0], n[1], n[2]) for n in entries if n[2] is None and n[0]._rg),
-                ()))
+            result[key] = from_value(
+                g,
+                node_type(_torch_name(TAPE.producer(g)))(
+                    tuple((n[0], n[1], n[2]) for n in entries if n[2] is None and n[0]._rg), ()
+                ),
+            )
     if accumulate:
         for key, gt in result.items():
             t = wanted[key][0]

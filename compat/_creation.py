@@ -12,10 +12,31 @@ from compat import _dtypes, _random
 from compat._tensor import Size, Tensor, _init, check_device, wrap
 
 __all__ = [
-    "tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "arange",
-    "linspace", "logspace", "eye", "zeros_like", "ones_like", "full_like", "empty_like",
-    "rand", "randn", "randint", "randperm", "rand_like", "randn_like", "randint_like",
-    "normal", "is_tensor", "numel",
+    "tensor",
+    "as_tensor",
+    "from_numpy",
+    "zeros",
+    "ones",
+    "full",
+    "empty",
+    "arange",
+    "linspace",
+    "logspace",
+    "eye",
+    "zeros_like",
+    "ones_like",
+    "full_like",
+    "empty_like",
+    "rand",
+    "randn",
+    "randint",
+    "randperm",
+    "rand_like",
+    "randn_like",
+    "randint_like",
+    "normal",
+    "is_tensor",
+    "numel",
 ]
 
 
@@ -74,8 +95,10 @@ def _nested(data):
     """(shape, flat leaves) of nested lists, with PyTorch's ragged-data error."""
     shape = []
     level = [data]
-    while level and isinstance(level[0], (list, tuple)) or (
-        level and isinstance(level[0], np.ndarray) and level[0].ndim
+    while (
+        level
+        and isinstance(level[0], (list, tuple))
+        or (level and isinstance(level[0], np.ndarray) and level[0].ndim)
     ):
         n = len(level[0])
         dim = len(shape)
@@ -99,9 +122,7 @@ def _nested(data):
     for x in level:
         if isinstance(x, Tensor):
             if x._s.array.ndim:
-                raise ValueError(
-                    "only one element tensors can be converted to Python scalars"
-                )
+                raise ValueError("only one element tensors can be converted to Python scalars")
         flat.append(x)
     return tuple(shape), flat
 
@@ -268,8 +289,13 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> T
         size = (size,)
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    return _filled(fill_value, _size(tuple(size), "full"), dtype, requires_grad,
-                   _dtypes.scalar_dtype(fill_value))
+    return _filled(
+        fill_value,
+        _size(tuple(size), "full"),
+        dtype,
+        requires_grad,
+        _dtypes.scalar_dtype(fill_value),
+    )
 
 
 def _like(x, dtype):
@@ -346,7 +372,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
         default = np.dtype(np.int64)
     dt = _np_dtype(dtype, default)
     n = builtins.max(0, int(np.ceil((vals[1] - vals[0]) / vals[2])))
-    arr = (vals[0] + np.arange(n, dtype=np.float64 if dt.kind == "f" else np.int64) * vals[2])
+    arr = vals[0] + np.arange(n, dtype=np.float64 if dt.kind == "f" else np.int64) * vals[2]
     t = wrap(arr.astype(dt))
     if requires_grad:
         t.requires_grad_(True)
@@ -461,8 +487,9 @@ def randn(
     return _random_tensor(vals, requires_grad)
 
 
-def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None,
-            requires_grad=False) -> Tensor:
+def randint(
+    low, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False
+) -> Tensor:
     """Integers in [low, high) of shape ``size`` (int64).
 
     Example:
@@ -475,7 +502,7 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
         if isinstance(high, (tuple, list)):
             low, high, size = 0, low, high
         else:
-            raise TypeError("randint() missing 1 required positional arguments: \"size\"")
+            raise TypeError('randint() missing 1 required positional arguments: "size"')
     if high is None:
         low, high = 0, low
     shape = _size((size,), "randint")

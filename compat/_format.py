@@ -18,14 +18,18 @@ def _float_formatter(a):
     mn = nonzero.min() if nonzero.size else 0.0
     sci = mx >= 1e8 or (nonzero.size and (mn < 1e-4 or mx / mn > 1000.0))
     if ints and not (mx >= 1e8):
+
         def fmt(x):
             return _special(x) or f"{x:.0f}."
     elif sci:
+
         def fmt(x):
             return _special(x) or f"{x:.4e}"
     else:
+
         def fmt(x):
             return _special(x) or f"{x:.4f}"
+
     return fmt
 
 
@@ -43,13 +47,16 @@ def _body(a) -> str:
     elif a.dtype.kind in "iu":
         fmt = str
     elif a.dtype.kind == "c":
+
         def fmt(x):
             return f"{x.real:.4f}{x.imag:+.4f}j"
     else:
         fmt = _float_formatter(a.astype(np.float64))
     if a.ndim == 0:
         return fmt(a.item())
-    strs = np.vectorize(lambda x: fmt(x), otypes=[object])(a) if a.size else np.empty(a.shape, object)
+    strs = (
+        np.vectorize(lambda x: fmt(x), otypes=[object])(a) if a.size else np.empty(a.shape, object)
+    )
     width = max((len(s) for s in strs.reshape(-1)), default=0)
     return _nest(strs, width, indent=7)
 

@@ -15,7 +15,9 @@ from compat._autograd import _MODE
 from compat._tensor import Tensor
 
 LEAF = "a leaf Variable that requires grad is being used in an in-place operation."
-VIEW_OF_LEAF = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+VIEW_OF_LEAF = (
+    "a view of a leaf Variable that requires grad is being used in an in-place operation."
+)
 
 
 def check_inplace(t: Tensor, view: bool = False) -> None:
@@ -72,8 +74,8 @@ def fill_(self: Tensor, value) -> Tensor:
     check_inplace(self)
     if isinstance(value, Tensor):
         if value._rg and _MODE[0]:
-            from compat._autograd import apply
             import funcgrad.numpy as fnp
+            from compat._autograd import apply
 
             dt = self._s.array.dtype
             shape = self.shape
@@ -105,8 +107,8 @@ def copy_(self: Tensor, src, non_blocking=False) -> Tensor:
 
         src = tensor(src)
     if _MODE[0] and src._rg:
-        from compat._autograd import apply
         import funcgrad.numpy as fnp
+        from compat._autograd import apply
 
         dt = self._s.array.dtype
         shape = self.shape

@@ -23,9 +23,17 @@ def _same_dtype(a, b, mm=True):
 
 
 def _c_name(dt):
-    return {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
-            "float16": "c10::Half", "bool": "bool", "int16": "short int", "int8": "signed char",
-            "uint8": "unsigned char"}.get(dt.name, dt.name)
+    return {
+        "float32": "float",
+        "float64": "double",
+        "int64": "long int",
+        "int32": "int",
+        "float16": "c10::Half",
+        "bool": "bool",
+        "int16": "short int",
+        "int8": "signed char",
+        "uint8": "unsigned char",
+    }.get(dt.name, dt.name)
 
 
 def _mismatch(a, b):
@@ -78,9 +86,7 @@ def _matmul_shape_error(sa, sb):
         )
     if nb == 1:
         rows = _prod(sa[:-1])
-        return RuntimeError(
-            f"size mismatch, got input ({rows}), mat ({rows}x{ka}), vec ({kb})"
-        )
+        return RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{ka}), vec ({kb})")
     if nb == 2:
         rows = _prod(sa[:-1])
         return RuntimeError(
@@ -172,9 +178,7 @@ def bmm(input, mat2):  # noqa: A002
 def mv(input, vec):  # noqa: A002
     """Matrix-vector product."""
     if input.ndim != 2 or vec.ndim != 1:
-        raise RuntimeError(
-            f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}"
-        )
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
     da, db = input._s.array.dtype, vec._s.array.dtype
     if da != db:
         raise _addmv_dtype_error(da, db)
@@ -186,9 +190,7 @@ def mv(input, vec):  # noqa: A002
 def dot(input, other):  # noqa: A002
     """Dot product of two 1-D tensors."""
     if input.ndim != 1 or other.ndim != 1:
-        raise RuntimeError(
-            f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors"
-        )
+        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
     return matmul(input, other)
 
 
@@ -203,8 +205,9 @@ def outer(input, vec2):  # noqa: A002
     rt = _dtypes.result_type(input, vec2)
     return apply(
         "MulBackward0",
-        lambda u, v: fnp.outer(u if u.dtype == rt else fnp.astype(u, rt),
-                               v if v.dtype == rt else fnp.astype(v, rt)),
+        lambda u, v: fnp.outer(
+            u if u.dtype == rt else fnp.astype(u, rt), v if v.dtype == rt else fnp.astype(v, rt)
+        ),
         input,
         vec2,
     )
@@ -218,8 +221,9 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):  # noqa: A002
     _same_dtype(mat1, mat2)
     return apply(
         "AddmmBackward0",
-        lambda c, a, b: beta * c + alpha * fnp.matmul(a, b) if (beta, alpha) != (1, 1)
-        else c + fnp.matmul(a, b),
+        lambda c, a, b: (
+            beta * c + alpha * fnp.matmul(a, b) if (beta, alpha) != (1, 1) else c + fnp.matmul(a, b)
+        ),
         input,
         mat1,
         mat2,

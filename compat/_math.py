@@ -33,9 +33,7 @@ def _scalar(x, dt):
 def _check_operand(x, name):
     if isinstance(x, (Tensor, numbers.Number, np.generic)):
         return
-    raise TypeError(
-        f"{name}(): argument 'other' must be Tensor or Number, not {type(x).__name__}"
-    )
+    raise TypeError(f"{name}(): argument 'other' must be Tensor or Number, not {type(x).__name__}")
 
 
 def _cast(v, dt):
@@ -199,8 +197,10 @@ def pow(input, exponent):  # noqa: A001, A002
     elif isinstance(input, Tensor):
         name = "PowBackward0"
         if not isinstance(exponent, (builtins.bool, numbers.Number, np.generic)):
-            raise TypeError(f"unsupported operand type(s) for ** or pow(): 'Tensor' and "
-                            f"'{type(exponent).__name__}'")
+            raise TypeError(
+                f"unsupported operand type(s) for ** or pow(): 'Tensor' and "
+                f"'{type(exponent).__name__}'"
+            )
         if exponent == 2:
             return binary(name, lambda u, _e: u * u, input, exponent)
         if exponent == 1:
@@ -277,7 +277,9 @@ def _unary(name, fn, *, float_only=True, saves=None, result=False):
             )
         if float_only and input._s.array.dtype.kind not in _FLOAT_KINDS:
             dt = _dtypes.default_np()
-            return apply(name, lambda v: fn(fnp.astype(v, dt)), input, saves=saves, saves_out=result)
+            return apply(
+                name, lambda v: fn(fnp.astype(v, dt)), input, saves=saves, saves_out=result
+            )
         return apply(name, fn, input, saves=saves, saves_out=result)
 
     return op
@@ -366,8 +368,18 @@ _UNARY = {
 
 # PyTorch saves these ops' results, not their inputs, for the backward pass: changing
 # the input in place afterwards does not break backward (saves=() here).
-_SAVES_RESULT = {"exp", "exp2", "expm1", "sqrt", "rsqrt", "tan", "tanh", "sigmoid", "relu",
-                 "reciprocal"}
+_SAVES_RESULT = {
+    "exp",
+    "exp2",
+    "expm1",
+    "sqrt",
+    "rsqrt",
+    "tan",
+    "tanh",
+    "sigmoid",
+    "relu",
+    "reciprocal",
+}
 
 for _n, (_gname, _fn, _float) in _UNARY.items():
     globals()[_n] = _named(
@@ -377,13 +389,10 @@ for _n, (_gname, _fn, _float) in _UNARY.items():
     )
 
 
-
 def positive(input):  # noqa: A002
     """``+input``: the tensor itself, as in PyTorch."""
     if input._s.array.dtype == np.bool_:
-        raise RuntimeError(
-            "The `+` operator, on a bool tensor is not supported."
-        )
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return input
 
 
@@ -560,7 +569,7 @@ def bitwise_not(input):  # noqa: A002
     a = input._s.array
     if a.dtype.kind not in "biu":
         raise NotImplementedError(
-            f"\"bitwise_not_cpu\" not implemented for "
+            f'"bitwise_not_cpu" not implemented for '
             f"'{_dtypes.SCALAR_NAME[_dtypes.from_numpy(a.dtype)]}'"
         )
     return wrap(np.invert(a))

@@ -40,7 +40,9 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
     if dtype is not None:
         input = input.to(dtype)
     d = _softmax_dim(dim, input.ndim)
-    return apply("SoftmaxBackward0", lambda v: fF.softmax(v, axis=d), input)
+    return apply(
+        "SoftmaxBackward0", lambda v: fF.softmax(v, axis=d), input, saves=(), saves_out=True
+    )
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
@@ -48,13 +50,43 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
     if dtype is not None:
         input = input.to(dtype)
     d = _softmax_dim(dim, input.ndim)
-    return apply("LogSoftmaxBackward0", lambda v: fF.log_softmax(v, axis=d), input)
+    return apply(
+        "LogSoftmaxBackward0",
+        lambda v: fF.log_softmax(v, axis=d),
+        input,
+        saves=(),
+        saves_out=True,
+    )
+
+
+def _dim_required(fn):
+    def method(self, dim=_MISSING, dtype=None):
+        if dim is _MISSING:
+            raise TypeError(f'{fn.__name__}() missing 1 required positional arguments: "dim"')
+        return fn(self, dim, dtype=dtype)
+
+    method.__name__ = fn.__name__
+    method.__doc__ = fn.__doc__
+    return method
+
+
+_MISSING = object()
+
+
+def _invert(self):
+    if self._s.array.dtype.kind not in "biu":
+        raise TypeError(
+            "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+        )
+    return _math.bitwise_not(self)
 
 
 def clone(input, *, memory_format=None):  # noqa: A002
     """A copy that stays in the graph (``CloneBackward0``)."""
     if input._rg:
-        return apply("CloneBackward0", lambda v: v + 0 if v.dtype.kind != "b" else v, input, saves=())
+        return apply(
+            "CloneBackward0", lambda v: v + 0 if v.dtype.kind != "b" else v, input, saves=()
+        )
     return wrap(np.array(input._s.array, order="C"))
 
 
@@ -92,7 +124,9 @@ def _parse_to(args, kwargs):
         elif isinstance(a, bool):
             pass
         else:
-            raise TypeError(f"to() received an invalid combination of arguments - got {type(a).__name__}")
+            raise TypeError(
+                f"to() received an invalid combination of arguments - got {type(a).__name__}"
+            )
     if kwargs:
         raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
     return dtype, device, copy
@@ -215,7 +249,9 @@ def _T(self):  # noqa: N802
 
 def _mT(self):  # noqa: N802
     if self.ndim < 2:
-        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
+        raise RuntimeError(
+            "tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor."
+        )
     return _shape.transpose(self, -2, -1)
 
 
@@ -233,75 +269,191 @@ def _imag(self):
 
 METHODS = {
     # arithmetic
-    "add": _math.add, "sub": _math.sub, "subtract": _math.sub, "mul": _math.mul,
-    "multiply": _math.mul, "div": _math.div, "divide": _math.div, "true_divide": _math.div,
-    "floor_divide": _math.floor_divide, "remainder": _math.remainder, "fmod": _math.fmod,
-    "pow": _math.pow, "float_power": _math.float_power, "neg": _math.neg,
-    "negative": _math.neg, "atan2": _math.atan2, "arctan2": _math.atan2,
-    "maximum": _math.maximum, "minimum": _math.minimum, "fmax": _math.maximum,
-    "fmin": _math.minimum, "hypot": _math.hypot, "logaddexp": _math.logaddexp,
-    "clamp": _math.clamp, "clip": _math.clamp, "clamp_min": _math.clamp_min,
-    "clamp_max": _math.clamp_max, "lerp": _math.lerp, "nan_to_num": _math.nan_to_num,
-    "addcmul": _inplace.addcmul, "addcdiv": _inplace.addcdiv,
+    "add": _math.add,
+    "sub": _math.sub,
+    "subtract": _math.sub,
+    "mul": _math.mul,
+    "multiply": _math.mul,
+    "div": _math.div,
+    "divide": _math.div,
+    "true_divide": _math.div,
+    "floor_divide": _math.floor_divide,
+    "remainder": _math.remainder,
+    "fmod": _math.fmod,
+    "pow": _math.pow,
+    "float_power": _math.float_power,
+    "neg": _math.neg,
+    "negative": _math.neg,
+    "atan2": _math.atan2,
+    "arctan2": _math.atan2,
+    "maximum": _math.maximum,
+    "minimum": _math.minimum,
+    "fmax": _math.maximum,
+    "fmin": _math.minimum,
+    "hypot": _math.hypot,
+    "logaddexp": _math.logaddexp,
+    "clamp": _math.clamp,
+    "clip": _math.clamp,
+    "clamp_min": _math.clamp_min,
+    "clamp_max": _math.clamp_max,
+    "lerp": _math.lerp,
+    "nan_to_num": _math.nan_to_num,
+    "addcmul": _inplace.addcmul,
+    "addcdiv": _inplace.addcdiv,
     # comparisons and logic
-    "eq": _math.eq, "ne": _math.ne, "lt": _math.lt, "le": _math.le, "gt": _math.gt,
-    "ge": _math.ge, "greater": _math.gt, "greater_equal": _math.ge, "less": _math.lt,
-    "less_equal": _math.le, "not_equal": _math.ne, "logical_and": _math.logical_and,
-    "logical_or": _math.logical_or, "logical_xor": _math.logical_xor,
-    "logical_not": _math.logical_not, "bitwise_and": _math.bitwise_and,
-    "bitwise_or": _math.bitwise_or, "bitwise_xor": _math.bitwise_xor,
-    "bitwise_not": _math.bitwise_not, "isnan": _math.isnan, "isinf": _math.isinf,
-    "isfinite": _math.isfinite, "signbit": _math.signbit, "equal": _math.equal,
-    "allclose": _math.allclose, "isclose": _math.isclose,
+    "eq": _math.eq,
+    "ne": _math.ne,
+    "lt": _math.lt,
+    "le": _math.le,
+    "gt": _math.gt,
+    "ge": _math.ge,
+    "greater": _math.gt,
+    "greater_equal": _math.ge,
+    "less": _math.lt,
+    "less_equal": _math.le,
+    "not_equal": _math.ne,
+    "logical_and": _math.logical_and,
+    "logical_or": _math.logical_or,
+    "logical_xor": _math.logical_xor,
+    "logical_not": _math.logical_not,
+    "bitwise_and": _math.bitwise_and,
+    "bitwise_or": _math.bitwise_or,
+    "bitwise_xor": _math.bitwise_xor,
+    "bitwise_not": _math.bitwise_not,
+    "isnan": _math.isnan,
+    "isinf": _math.isinf,
+    "isfinite": _math.isfinite,
+    "signbit": _math.signbit,
+    "equal": _math.equal,
+    "allclose": _math.allclose,
+    "isclose": _math.isclose,
     # reductions
-    "sum": _reduce.sum, "nansum": _reduce.nansum, "mean": _reduce.mean,
-    "nanmean": _reduce.nanmean, "prod": _reduce.prod, "std": _reduce.std, "var": _reduce.var,
-    "norm": _reduce.norm, "max": _reduce.max, "min": _reduce.min, "amax": _reduce.amax,
-    "amin": _reduce.amin, "aminmax": _reduce.aminmax, "argmax": _reduce.argmax,
-    "argmin": _reduce.argmin, "logsumexp": _reduce.logsumexp, "cumsum": _reduce.cumsum,
-    "cumprod": _reduce.cumprod, "all": _reduce.all, "any": _reduce.any,
-    "count_nonzero": _reduce.count_nonzero, "sort": _reduce.sort,
-    "argsort": _reduce.argsort, "topk": _reduce.topk, "median": _reduce.median,
+    "sum": _reduce.sum,
+    "nansum": _reduce.nansum,
+    "mean": _reduce.mean,
+    "nanmean": _reduce.nanmean,
+    "prod": _reduce.prod,
+    "std": _reduce.std,
+    "var": _reduce.var,
+    "norm": _reduce.norm,
+    "max": _reduce.max,
+    "min": _reduce.min,
+    "amax": _reduce.amax,
+    "amin": _reduce.amin,
+    "aminmax": _reduce.aminmax,
+    "argmax": _reduce.argmax,
+    "argmin": _reduce.argmin,
+    "logsumexp": _reduce.logsumexp,
+    "cumsum": _reduce.cumsum,
+    "cumprod": _reduce.cumprod,
+    "all": _reduce.all,
+    "any": _reduce.any,
+    "count_nonzero": _reduce.count_nonzero,
+    "sort": _reduce.sort,
+    "argsort": _reduce.argsort,
+    "topk": _reduce.topk,
+    "median": _reduce.median,
     # shapes
-    "view": _shape.view, "reshape": _shape.reshape, "view_as": _shape.view_as,
-    "reshape_as": _shape.reshape_as, "flatten": _shape.flatten, "unflatten": _shape.unflatten,
-    "ravel": _shape.ravel, "permute": _shape.permute, "transpose": _shape.transpose,
-    "swapaxes": _shape.transpose, "swapdims": _shape.transpose, "t": _shape.t,
-    "movedim": _shape.movedim, "moveaxis": _shape.movedim, "unsqueeze": _shape.unsqueeze,
-    "squeeze": _shape.squeeze, "expand": _shape.expand, "expand_as": _shape.expand_as,
-    "broadcast_to": _shape.broadcast_to, "repeat": _shape.repeat, "tile": _shape.tile,
-    "repeat_interleave": _shape.repeat_interleave, "flip": _shape.flip, "roll": _shape.roll,
-    "narrow": _shape.narrow, "tril": _shape.tril, "triu": _shape.triu, "diag": _shape.diag,
-    "diagonal": _shape.diagonal, "trace": _shape.trace, "split": _shape.split,
-    "chunk": _shape.chunk, "tensor_split": _shape.tensor_split, "unbind": _shape.unbind,
-    "index_select": _shape.index_select, "gather": _shape.gather, "take": _shape.take,
-    "masked_fill": _shape.masked_fill, "masked_select": _shape.masked_select,
-    "nonzero": _shape.nonzero, "argwhere": _shape.argwhere, "scatter": _shape.scatter,
-    "scatter_add": _shape.scatter_add, "index_add": _shape.index_add,
+    "view": _shape.view,
+    "reshape": _shape.reshape,
+    "view_as": _shape.view_as,
+    "reshape_as": _shape.reshape_as,
+    "flatten": _shape.flatten,
+    "unflatten": _shape.unflatten,
+    "ravel": _shape.ravel,
+    "permute": _shape.permute,
+    "transpose": _shape.transpose,
+    "swapaxes": _shape.transpose,
+    "swapdims": _shape.transpose,
+    "t": _shape.t,
+    "movedim": _shape.movedim,
+    "moveaxis": _shape.movedim,
+    "unsqueeze": _shape.unsqueeze,
+    "squeeze": _shape.squeeze,
+    "expand": _shape.expand,
+    "expand_as": _shape.expand_as,
+    "broadcast_to": _shape.broadcast_to,
+    "repeat": _shape.repeat,
+    "tile": _shape.tile,
+    "repeat_interleave": _shape.repeat_interleave,
+    "flip": _shape.flip,
+    "roll": _shape.roll,
+    "narrow": _shape.narrow,
+    "tril": _shape.tril,
+    "triu": _shape.triu,
+    "diag": _shape.diag,
+    "diagonal": _shape.diagonal,
+    "trace": _shape.trace,
+    "split": _shape.split,
+    "chunk": _shape.chunk,
+    "tensor_split": _shape.tensor_split,
+    "unbind": _shape.unbind,
+    "index_select": _shape.index_select,
+    "gather": _shape.gather,
+    "take": _shape.take,
+    "masked_fill": _shape.masked_fill,
+    "masked_select": _shape.masked_select,
+    "nonzero": _shape.nonzero,
+    "argwhere": _shape.argwhere,
+    "scatter": _shape.scatter,
+    "scatter_add": _shape.scatter_add,
+    "index_add": _shape.index_add,
     # products
-    "matmul": _linalg.matmul, "mm": _linalg.mm, "bmm": _linalg.bmm, "mv": _linalg.mv,
-    "dot": _linalg.dot, "inner": _linalg.dot, "outer": _linalg.outer, "ger": _linalg.outer,
-    "addmm": _linalg.addmm, "cross": _linalg.cross,
+    "matmul": _linalg.matmul,
+    "mm": _linalg.mm,
+    "bmm": _linalg.bmm,
+    "mv": _linalg.mv,
+    "dot": _linalg.dot,
+    "inner": _linalg.dot,
+    "outer": _linalg.outer,
+    "ger": _linalg.outer,
+    "addmm": _linalg.addmm,
+    "cross": _linalg.cross,
     # activations
-    "softmax": softmax, "log_softmax": log_softmax,
+    "softmax": _dim_required(softmax),
+    "log_softmax": _dim_required(log_softmax),
     # copies, conversion
-    "clone": clone, "contiguous": contiguous, "is_contiguous": is_contiguous, "to": to,
-    "type": type_, "type_as": type_as, "cpu": cpu, "cuda": cuda,
-    "float": _converter(_dtypes.float32, "float"), "double": _converter(_dtypes.float64, "double"),
-    "half": _converter(_dtypes.float16, "half"), "long": _converter(_dtypes.int64, "long"),
-    "int": _converter(_dtypes.int32, "int"), "short": _converter(_dtypes.int16, "short"),
-    "char": _converter(_dtypes.int8, "char"), "byte": _converter(_dtypes.uint8, "byte"),
+    "clone": clone,
+    "contiguous": contiguous,
+    "is_contiguous": is_contiguous,
+    "to": to,
+    "type": type_,
+    "type_as": type_as,
+    "cpu": cpu,
+    "cuda": cuda,
+    "float": _converter(_dtypes.float32, "float"),
+    "double": _converter(_dtypes.float64, "double"),
+    "half": _converter(_dtypes.float16, "half"),
+    "long": _converter(_dtypes.int64, "long"),
+    "int": _converter(_dtypes.int32, "int"),
+    "short": _converter(_dtypes.int16, "short"),
+    "char": _converter(_dtypes.int8, "char"),
+    "byte": _converter(_dtypes.uint8, "byte"),
     "bool": _converter(_dtypes.bool, "bool"),
-    "new_zeros": _new(0), "new_ones": _new(1), "new_empty": _new(0), "new_full": new_full,
-    "new_tensor": new_tensor, "where": where_method, "sum_to_size": sum_to_size,
+    "new_zeros": _new(0),
+    "new_ones": _new(1),
+    "new_empty": _new(0),
+    "new_full": new_full,
+    "new_tensor": new_tensor,
+    "where": where_method,
+    "sum_to_size": sum_to_size,
     # in place
-    "zero_": _inplace.zero_, "fill_": _inplace.fill_, "copy_": _inplace.copy_,
-    "addcmul_": _inplace.addcmul_, "addcdiv_": _inplace.addcdiv_,
-    "uniform_": _inplace.uniform_, "normal_": _inplace.normal_,
-    "bernoulli_": _inplace.bernoulli_, "random_": _inplace.random_,
+    "zero_": _inplace.zero_,
+    "fill_": _inplace.fill_,
+    "copy_": _inplace.copy_,
+    "addcmul_": _inplace.addcmul_,
+    "addcdiv_": _inplace.addcdiv_,
+    "uniform_": _inplace.uniform_,
+    "normal_": _inplace.normal_,
+    "bernoulli_": _inplace.bernoulli_,
+    "random_": _inplace.random_,
     "masked_fill_": masked_fill_,
-    "unique": _reduce.unique, "bincount": _reduce.bincount, "diff": _shape.diff,
-    "index_fill": _shape.index_fill, "inverse": _linalg.inverse, "det": _linalg.det,
+    "unique": _reduce.unique,
+    "bincount": _reduce.bincount,
+    "diff": _shape.diff,
+    "index_fill": _shape.index_fill,
+    "inverse": _linalg.inverse,
+    "det": _linalg.det,
 }
 
 for _name in _math._UNARY:
@@ -311,11 +463,43 @@ METHODS["arcsin"], METHODS["arccos"], METHODS["arctan"] = _math.arcsin, _math.ar
 METHODS["fix"] = _math.fix
 
 _INPLACE = [
-    "add", "sub", "mul", "div", "true_divide", "floor_divide", "remainder", "fmod", "pow",
-    "neg", "clamp", "clip", "clamp_min", "clamp_max", "lerp", "nan_to_num", "atan2",
-    "maximum", "minimum", "logical_and", "logical_or", "logical_xor", "logical_not",
-    "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "eq", "ne", "lt", "le",
-    "gt", "ge", "index_add", "scatter", "scatter_add", "index_select",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "true_divide",
+    "floor_divide",
+    "remainder",
+    "fmod",
+    "pow",
+    "neg",
+    "clamp",
+    "clip",
+    "clamp_min",
+    "clamp_max",
+    "lerp",
+    "nan_to_num",
+    "atan2",
+    "maximum",
+    "minimum",
+    "logical_and",
+    "logical_or",
+    "logical_xor",
+    "logical_not",
+    "bitwise_and",
+    "bitwise_or",
+    "bitwise_xor",
+    "bitwise_not",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "index_add",
+    "scatter",
+    "scatter_add",
+    "index_select",
     *_math._UNARY,
 ]
 
@@ -328,30 +512,55 @@ def install() -> None:
         if name + "_" not in METHODS:
             setattr(Tensor, name + "_", _inplace.inplace(METHODS[name]))
     ops = {
-        "__add__": _math.add, "__radd__": _swap(_math.add), "__sub__": _math.sub,
-        "__rsub__": _swap(_math.sub), "__mul__": _math.mul, "__rmul__": _swap(_math.mul),
-        "__truediv__": _math.div, "__rtruediv__": _swap(_math.div),
-        "__floordiv__": _math.floor_divide, "__rfloordiv__": _swap(_math.floor_divide),
-        "__mod__": _math.remainder, "__rmod__": _swap(_math.remainder),
-        "__pow__": _math.pow, "__rpow__": _swap(_math.pow),
-        "__matmul__": _linalg.matmul, "__rmatmul__": _swap(_linalg.matmul),
-        "__neg__": _math.neg, "__pos__": lambda self: self,
-        "__abs__": _math._UNARY and getattr(_math, "abs"),
-        "__eq__": _math.eq, "__ne__": _math.ne, "__lt__": _math.lt, "__le__": _math.le,
-        "__gt__": _math.gt, "__ge__": _math.ge,
-        "__and__": _math.bitwise_and, "__rand__": _swap(_math.bitwise_and),
-        "__or__": _math.bitwise_or, "__ror__": _swap(_math.bitwise_or),
-        "__xor__": _math.bitwise_xor, "__rxor__": _swap(_math.bitwise_xor),
-        "__invert__": _math.bitwise_not,
-        "__getitem__": _shape.getitem, "__setitem__": _shape.setitem,
+        "__add__": _math.add,
+        "__radd__": _swap(_math.add),
+        "__sub__": _math.sub,
+        "__rsub__": _swap(_math.sub),
+        "__mul__": _math.mul,
+        "__rmul__": _swap(_math.mul),
+        "__truediv__": _math.div,
+        "__rtruediv__": _swap(_math.div),
+        "__floordiv__": _math.floor_divide,
+        "__rfloordiv__": _swap(_math.floor_divide),
+        "__mod__": _math.remainder,
+        "__rmod__": _swap(_math.remainder),
+        "__pow__": _math.pow,
+        "__rpow__": _swap(_math.pow),
+        "__matmul__": _linalg.matmul,
+        "__rmatmul__": _swap(_linalg.matmul),
+        "__neg__": _math.neg,
+        "__pos__": lambda self: self,
+        "__abs__": _math._UNARY and _math.abs,
+        "__eq__": _math.eq,
+        "__ne__": _math.ne,
+        "__lt__": _math.lt,
+        "__le__": _math.le,
+        "__gt__": _math.gt,
+        "__ge__": _math.ge,
+        "__and__": _math.bitwise_and,
+        "__rand__": _swap(_math.bitwise_and),
+        "__or__": _math.bitwise_or,
+        "__ror__": _swap(_math.bitwise_or),
+        "__xor__": _math.bitwise_xor,
+        "__rxor__": _swap(_math.bitwise_xor),
+        "__invert__": _invert,
+        "__getitem__": _shape.getitem,
+        "__setitem__": _shape.setitem,
     }
     for name, fn in ops.items():
         setattr(Tensor, name, fn)
-    for op, name in [("__iadd__", "add_"), ("__isub__", "sub_"), ("__imul__", "mul_"),
-                     ("__itruediv__", "div_"), ("__ifloordiv__", "floor_divide_"),
-                     ("__imod__", "remainder_"), ("__ipow__", "pow_"),
-                     ("__iand__", "bitwise_and_"), ("__ior__", "bitwise_or_"),
-                     ("__ixor__", "bitwise_xor_")]:
+    for op, name in [
+        ("__iadd__", "add_"),
+        ("__isub__", "sub_"),
+        ("__imul__", "mul_"),
+        ("__itruediv__", "div_"),
+        ("__ifloordiv__", "floor_divide_"),
+        ("__imod__", "remainder_"),
+        ("__ipow__", "pow_"),
+        ("__iand__", "bitwise_and_"),
+        ("__ior__", "bitwise_or_"),
+        ("__ixor__", "bitwise_xor_"),
+    ]:
         setattr(Tensor, op, getattr(Tensor, name))
     Tensor.T = property(_T)
     Tensor.mT = property(_mT)

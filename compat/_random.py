@@ -57,9 +57,7 @@ class Generator:
         from compat._tensor import wrap
 
         kind, keys, pos, has_gauss, gauss = self._rs.get_state()
-        payload = np.concatenate(
-            [keys.view(np.uint8), np.array([pos], "<i8").view(np.uint8)]
-        )
+        payload = np.concatenate([keys.view(np.uint8), np.array([pos], "<i8").view(np.uint8)])
         self._saved = (has_gauss, gauss, self._normal_cache)
         return wrap(payload)
 

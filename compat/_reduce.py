@@ -29,7 +29,9 @@ def _return_type(name):
     def __repr__(self):
         return f"torch.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
 
-    return type(name, (base,), {"__slots__": (), "__repr__": __repr__, "__module__": "torch.return_types"})
+    return type(
+        name, (base,), {"__slots__": (), "__repr__": __repr__, "__module__": "torch.return_types"}
+    )
 
 
 max_rt = _return_type("max")
@@ -78,9 +80,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001, A002
     axes = dims(dim, a.ndim)
     dt = _acc_dtype(a, dtype)
     name = "SumBackward0" if axes is None else "SumBackward1"
-    return apply(
-        name, lambda v: fnp.sum(_as(v, dt), axis=axes, keepdims=keepdim), input, saves=()
-    )
+    return apply(name, lambda v: fnp.sum(_as(v, dt), axis=axes, keepdims=keepdim), input, saves=())
 
 
 def _as(v, dt):
@@ -112,12 +112,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
     name = "MeanBackward0" if axes is None else "MeanBackward1"
     count = a.size if axes is None else int(np.prod([a.shape[d] for d in axes]))
     if count == 0:  # nan, as PyTorch, without numpy's "Mean of empty slice" warning
-        return apply(
-            name, lambda v: fnp.sum(_as(v, dt), axis=axes, keepdims=keepdim) / 0.0, input
-        )
-    return apply(
-        name, lambda v: fnp.mean(_as(v, dt), axis=axes, keepdims=keepdim), input, saves=()
-    )
+        return apply(name, lambda v: fnp.sum(_as(v, dt), axis=axes, keepdims=keepdim) / 0.0, input)
+    return apply(name, lambda v: fnp.mean(_as(v, dt), axis=axes, keepdims=keepdim), input, saves=())
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
@@ -189,14 +185,12 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # n
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
     """``(std, mean)``."""
-    return (std(input, dim, unbiased, keepdim, correction=correction),
-            mean(input, dim, keepdim))
+    return (std(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim))
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
     """``(var, mean)``."""
-    return (var(input, dim, unbiased, keepdim, correction=correction),
-            mean(input, dim, keepdim))
+    return (var(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim))
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):  # noqa: A002
@@ -220,8 +214,9 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):  # noqa: A002
 
 def _vector_norm(v, p, axes, keepdim):
     if p == 2:
-        sq = fnp.sum(v * v if v.dtype.kind != "c" else fnp.real(v * fnp.conj(v)),
-                     axis=axes, keepdims=keepdim)
+        sq = fnp.sum(
+            v * v if v.dtype.kind != "c" else fnp.real(v * fnp.conj(v)), axis=axes, keepdims=keepdim
+        )
         # sqrt with a zero gradient at 0 (PyTorch's convention for the norm)
         safe = fnp.where(sq > 0, sq, fnp.ones_like(sq))
         return fnp.where(sq > 0, fnp.sqrt(safe), fnp.zeros_like(sq))
@@ -330,8 +325,10 @@ def amin(input, dim=(), keepdim=False):  # noqa: A002
 
 def aminmax(input, *, dim=None, keepdim=False):  # noqa: A002
     """``(min, max)``."""
-    return (amin(input, () if dim is None else dim, keepdim),
-            amax(input, () if dim is None else dim, keepdim))
+    return (
+        amin(input, () if dim is None else dim, keepdim),
+        amax(input, () if dim is None else dim, keepdim),
+    )
 
 
 def argmax(input, dim=None, keepdim=False):  # noqa: A002

@@ -31,10 +31,14 @@ def _resolve(shape, numel):
             known *= s
     if free:
         if known == 0 or numel % known:
-            raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}")
+            raise RuntimeError(
+                f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}"
+            )
         shape = tuple(numel // known if s == -1 else s for s in shape)
     elif known != numel:
-        raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}")
+        raise RuntimeError(
+            f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}"
+        )
     return shape
 
 
@@ -60,7 +64,7 @@ def view(input, *shape):  # noqa: A002
             "view size is not compatible with input tensor's size and stride (at least one "
             "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
         ) from None
-    return apply("ViewBackward0", lambda v: fnp.reshape(v, shape), input, saves=())
+    return apply("ViewBackward0", lambda v: fnp.reshape(v, shape), input, saves=(), view=True)
 
 
 def reshape(input, *shape):  # noqa: A002
@@ -72,7 +76,7 @@ def reshape(input, *shape):  # noqa: A002
         torch.Size([2, 2])
     """
     shape = _resolve(_shape_arg(shape), input._s.array.size)
-    return apply("ViewBackward0", lambda v: fnp.reshape(v, shape), input, saves=())
+    return apply("ViewBackward0", lambda v: fnp.reshape(v, shape), input, saves=(), view=True)
 
 
 def view_as(input, other):  # noqa: A002
@@ -138,7 +142,7 @@ def permute(input, *dims):  # noqa: A002
     axes = tuple(_dim(d, n) for d in dims)
     if len(set(axes)) != len(axes):
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return apply("PermuteBackward0", lambda v: fnp.transpose(v, axes), input, saves=())
+    return apply("PermuteBackward0", lambda v: fnp.transpose(v, axes), input, saves=(), view=True)
 
 
 def transpose(input, dim0, dim1):  # noqa: A002
@@ -146,8 +150,8 @@ def transpose(input, dim0, dim1):  # noqa: A002
     n = input.ndim
     a, b = _dim(dim0, n), _dim(dim1, n)
     if n < 2:
-        return apply("TransposeBackward0", lambda v: v, input, saves=())
-    return apply("TransposeBackward0", lambda v: fnp.swapaxes(v, a, b), input, saves=())
+        return apply("TransposeBackward0", lambda v: v, input, saves=(), view=True)
+    return apply("TransposeBackward0", lambda v: fnp.swapaxes(v, a, b), input, saves=(), view=True)
 
 
 swapaxes = swapdims = transpose
@@ -156,17 +160,17 @@ swapaxes = swapdims = transpose
 def t(input):  # noqa: A002
     """Transpose a tensor of at most 2 dimensions."""
     if input.ndim > 2:
-        raise RuntimeError(
-            f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D"
-        )
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
     if input.ndim < 2:
-        return apply("TBackward0", lambda v: v, input, saves=())
-    return apply("TBackward0", lambda v: fnp.transpose(v), input, saves=())
+        return apply("TBackward0", lambda v: v, input, saves=(), view=True)
+    return apply("TBackward0", lambda v: fnp.transpose(v), input, saves=(), view=True)
 
 
 def movedim(input, source, destination):  # noqa: A002
     """Move dimensions to new positions."""
-    return apply("PermuteBackward0", lambda v: fnp.moveaxis(v, source, destination), input)
+    return apply(
+        "PermuteBackward0", lambda v: fnp.moveaxis(v, source, destination), input, view=True
+    )
 
 
 moveaxis = movedim
@@ -175,7 +179,7 @@ moveaxis = movedim
 def unsqueeze(input, dim):  # noqa: A002
     """Insert a dimension of size 1 at ``dim`` (negative counts from the end)."""
     d = _dim(dim, input.ndim + 1)
-    return apply("UnsqueezeBackward0", lambda v: fnp.expand_dims(v, d), input, saves=())
+    return apply("UnsqueezeBackward0", lambda v: fnp.expand_dims(v, d), input, saves=(), view=True)
 
 
 def squeeze(input, dim=None):  # noqa: A002
@@ -186,11 +190,13 @@ def squeeze(input, dim=None):  # noqa: A002
         name = "SqueezeBackward0"
     else:
         ds = dim if isinstance(dim, (tuple, list)) else (dim,)
-        axes = tuple(sorted({_dim(d, len(shape)) for d in ds if shape and shape[_dim(d, len(shape))] == 1}))
+        axes = tuple(
+            sorted({_dim(d, len(shape)) for d in ds if shape and shape[_dim(d, len(shape))] == 1})
+        )
         name = "SqueezeBackward1"
     if not axes:
-        return apply(name, lambda v: v, input, saves=())
-    return apply(name, lambda v: fnp.squeeze(v, axis=axes), input, saves=())
+        return apply(name, lambda v: v, input, saves=(), view=True)
+    return apply(name, lambda v: fnp.squeeze(v, axis=axes), input, saves=(), view=True)
 
 
 def expand(input, *sizes):  # noqa: A002
@@ -225,7 +231,9 @@ def expand(input, *sizes):  # noqa: A002
                 f"sizes: [{fmt(map(str, shape))}]"
             )
     target = tuple(target)
-    return apply("ExpandBackward0", lambda v: fnp.broadcast_to(v, target), input, saves=())
+    return apply(
+        "ExpandBackward0", lambda v: fnp.broadcast_to(v, target), input, saves=(), view=True
+    )
 
 
 def expand_as(input, other):  # noqa: A002
@@ -276,7 +284,7 @@ def narrow(input, dim, start, length):  # noqa: A002
     """``length`` elements from ``start`` along ``dim``."""
     d = _dim(dim, input.ndim)
     idx = (builtins.slice(None),) * d + (builtins.slice(start, start + length),)
-    return apply("SliceBackward0", lambda v: v[idx], input, saves=())
+    return apply("SliceBackward0", lambda v: v[idx], input, saves=(), view=True)
 
 
 def tril(input, diagonal=0):  # noqa: A002
@@ -307,7 +315,9 @@ def diagonal(input, offset=0, dim1=0, dim2=1):  # noqa: A002
     """
     n = input.ndim
     d1, d2 = _dim(dim1, n), _dim(dim2, n)
-    return apply("DiagonalBackward0", lambda v: _diagonal(v, offset, d1, d2), input, saves=())
+    return apply(
+        "DiagonalBackward0", lambda v: _diagonal(v, offset, d1, d2), input, saves=(), view=True
+    )
 
 
 def _diagonal(v, offset, d1, d2):
@@ -377,7 +387,7 @@ def meshgrid(*tensors, indexing=None):
         indexing = "ij"
     if indexing not in ("ij", "xy"):
         raise RuntimeError(
-            f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but received: {indexing}"
+            f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}'
         )
     order = list(range(len(tensors)))
     if indexing == "xy" and len(tensors) > 1:
@@ -432,7 +442,9 @@ def cat(tensors, dim=0, *, out=None):
                 )
     return apply(
         "CatBackward0",
-        lambda *vs: fnp.concatenate([v if v.dtype == rt else fnp.astype(v, rt) for v in vs], axis=d),
+        lambda *vs: fnp.concatenate(
+            [v if v.dtype == rt else fnp.astype(v, rt) for v in vs], axis=d
+        ),
         *ts,
         saves=(),
     )
@@ -542,9 +554,7 @@ def _index_one(i):
     if isinstance(i, Tensor):
         a = i._s.array
         if a.dtype.kind == "f":
-            raise IndexError(
-                "tensors used as indices must be long, int, byte or bool tensors"
-            )
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         return a
     if isinstance(i, builtins.slice):
         if i.step is not None and int(i.step) <= 0:
@@ -577,11 +587,20 @@ def _index_name(idx):
 
 def getitem(input, idx):  # noqa: A002
     """``input[idx]``: ints, slices, None, ..., integer/bool tensors and lists."""
-    if input._s.array.ndim == 0 and idx not in ((), Ellipsis, None) and not isinstance(idx, (Tensor, np.ndarray)):
-        raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+    if (
+        input._s.array.ndim == 0
+        and idx not in ((), Ellipsis, None)
+        and not isinstance(idx, (Tensor, np.ndarray))
+    ):
+        raise IndexError(
+            "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+            "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"
+        )
     nidx = _index(idx)
     _check_bounds(input, nidx)
-    return apply(_index_name(nidx), lambda v: v[nidx], input, saves=())
+    name = _index_name(nidx)
+    # basic indexing gives a view of the input (advanced indexing a copy), as in PyTorch
+    return apply(name, lambda v: v[nidx], input, saves=(), view=name != "IndexBackward0")
 
 
 def _check_bounds(input, nidx):
@@ -620,7 +639,9 @@ def setitem(input, idx, value):  # noqa: A002
     if recording:
         new = apply(
             "CopySlices",
-            lambda v, w: fnp.at(v)[nidx].set(w if not hasattr(w, "dtype") or w.dtype == dt else fnp.astype(w, dt)),
+            lambda v, w: fnp.at(v)[nidx].set(
+                w if not hasattr(w, "dtype") or w.dtype == dt else fnp.astype(w, dt)
+            ),
             input,
             value if isinstance(value, Tensor) else np.asarray(value, dt),
         )
@@ -640,9 +661,11 @@ def _makes_view(shape, nidx):
     dim = 0
     for p in parts:
         if p is Ellipsis:
-            dim = len(shape) - builtins.sum(
-                1 for q in parts if q is not None and q is not Ellipsis
-            ) + dim
+            dim = (
+                len(shape)
+                - builtins.sum(1 for q in parts if q is not None and q is not Ellipsis)
+                + dim
+            )
             continue
         if p is None:
             return True
@@ -827,9 +850,7 @@ def index_add(input, dim, index, source, *, alpha=1):  # noqa: A002
     """Add ``alpha * source`` at ``index`` along ``dim``."""
     d = _dim(dim, input.ndim)
     idx = (builtins.slice(None),) * d + (index._s.array,)
-    return apply(
-        "IndexAddBackward0", lambda v, w: fnp.at(v)[idx].add(w * alpha), input, source
-    )
+    return apply("IndexAddBackward0", lambda v, w: fnp.at(v)[idx].add(w * alpha), input, source)
 
 
 # --- dtype conversion ----------------------------------------------------------------------

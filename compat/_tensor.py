@@ -16,7 +16,7 @@ import numpy as np
 
 import funcgrad
 from compat import _autograd, _dtypes
-from compat._autograd import _MODE, TAPE
+from compat._autograd import TAPE
 
 __all__ = ["Tensor", "Size", "Storage", "wrap", "from_value"]
 
@@ -169,7 +169,18 @@ class Tensor:
         tensor([2., 4.])
     """
 
-    __slots__ = ("_s", "_v", "_vv", "_rg", "_grad", "_fn", "_retain", "__weakref__", "__dict__")
+    __slots__ = (
+        "_s",
+        "_v",
+        "_vv",
+        "_rg",
+        "_grad",
+        "_fn",
+        "_retain",
+        "_view_of",
+        "__weakref__",
+        "__dict__",
+    )
     __array_priority__ = 1000
 
     def __init__(self, *data):
@@ -248,7 +259,15 @@ class Tensor:
 
     @property
     def _version(self) -> int:
-        return self._s.version
+        # a view shares its base's version counter, as in PyTorch
+        return self._counter().version
+
+    def _counter(self) -> Storage:
+        """The storage whose version counts this tensor's changes (a view's: its base's)."""
+        t = self
+        while t._view_of is not None:
+            t = t._view_of[0]
+        return t._s
 
     def __len__(self) -> int:
         if not self._s.array.ndim:
@@ -428,9 +447,10 @@ class Tensor:
                 )
             if value.shape != self.shape:
                 raise RuntimeError(
-                    f"attempting to assign a gradient of size '[{', '.join(map(str, value.shape))}]'"
-                    f" to a tensor of size '[{', '.join(map(str, self.shape))}]'. Please ensure "
-                    "that the gradient and the tensor are the same size"
+                    "attempting to assign a gradient of size "
+                    f"'[{', '.join(map(str, value.shape))}]' to a tensor of size "
+                    f"'[{', '.join(map(str, self.shape))}]'. Please ensure that the gradient "
+                    "and the tensor are the same size"
                 )
         self._grad = value
 
@@ -518,6 +538,15 @@ class Tensor:
             array = np.broadcast_to(array, a.shape)
         if s.writable():
             np.copyto(a, array)
+            if self._view_of is not None:
+                from compat._views import bump_bases
+
+                bump_bases(self)
+        elif self._view_of is not None:
+            from compat._views import write_back
+
+            write_back(self, wrap(np.array(array, order="C")))
+            return
         elif array.base is None and not array.flags.writeable and array.flags.c_contiguous:
             s.array = array  # read-only and owning its memory: nobody can change it
         else:
@@ -534,6 +563,11 @@ class Tensor:
             from compat._shape import to_dtype
 
             r = to_dtype(r, self._s.array.dtype)
+        if self._view_of is not None:
+            from compat._views import write_back
+
+            write_back(self, r)
+            return
         s = self._s
         s.array = r._s.array
         s.version += 1
@@ -551,9 +585,20 @@ class Tensor:
         s = self._s
         a = s.array
         if not s.writable():
-            a = s.array = np.array(a, order="C")
+            a = np.array(a, order="C")
+            if self._view_of is not None:  # write the changed copy through the base
+                from compat._views import write_back
+
+                mutate(a)
+                write_back(self, wrap(a))
+                return
+            s.array = a
         mutate(a)
         s.version += 1
+        if self._view_of is not None:  # numpy's view wrote the base's memory too
+            from compat._views import bump_bases
+
+            bump_bases(self)
         if self._fn is not None and self._rg:
             old = self._v
             self._v = old - funcgrad.stop_gradient(old) + a
@@ -580,6 +625,7 @@ def _init(t, storage, requires_grad=False, fn=None, value=None):
     t._grad = None
     t._fn = fn
     t._retain = False
+    t._view_of = None  # (base tensor, function giving this view of it) for views
 
 
 def wrap(array, requires_grad: bool = False) -> Tensor:

@@ -671,15 +671,7 @@ SAVES_RESULT = [
 
 
 @pytest.mark.parametrize("op", SAVES_RESULT)
-def test_ops_that_save_their_result(T, op, request):
-    if T is compat and "softmax" in op:
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="softmax/log_softmax do not save their result (compat/_methods.py "
-                "softmax, log_softmax: apply(..., saves_out=True) and saves=())",
-            )
-        )
+def test_ops_that_save_their_result(T, op):
     x = T.tensor([0.5, 1.0, 0.25], requires_grad=True)
     y = getattr(x, op)(0) if "softmax" in op else getattr(x, op)()
     y.mul_(2)

@@ -758,10 +758,6 @@ def test_views_of_arrays(T):
     np.testing.assert_array_equal(n, [8.0, 0.0, 0.0])
 
 
-@known_bug(
-    "a view and its base keep separate version counters (PyTorch shares one: "
-    "x[0].add_(1) moves x._version too, so a graph that saved x notices)"
-)
 def test_views_share_the_version_counter(T):
     x = T.zeros(2, 3)
     v = x[0]
@@ -783,11 +779,6 @@ def test_views_share_the_version_counter(T):
     )
 
 
-@known_bug(
-    "an in-place op on a view of a non-leaf that requires grad (y[0:2].mul_(3), "
-    "y.view(3).add_(1), y.t()[0].mul_(5)) changes neither y's values nor its gradient "
-    "(PyTorch: y changes and backward goes through CopySlices)"
-)
 def test_inplace_through_a_view_of_a_non_leaf(T):
     x = T.ones(3, requires_grad=True)
     y = x * 2
@@ -1079,10 +1070,6 @@ def test_reduction_and_shape_errors(T):
     check(T.zeros(2, 0).mean(1), [np.nan, np.nan], "float32")
 
 
-@known_bug(
-    "x.softmax() without dim warns and picks a dim (F.softmax's behaviour); the "
-    "Tensor method requires dim in PyTorch (compat/_methods.py softmax/log_softmax)"
-)
 def test_softmax_method_requires_dim(T):
     raises(
         TypeError,
@@ -1091,10 +1078,6 @@ def test_softmax_method_requires_dim(T):
     )
 
 
-@known_bug(
-    "~x on a float tensor says '\"bitwise_not_cpu\" not implemented ...' (the function's "
-    "text); the operator's is a TypeError (compat/_methods.py __invert__)"
-)
 def test_invert_operator_on_floats(T):
     raises(
         TypeError,

@@ -23,8 +23,17 @@ def _seq(x):
     return [x] if isinstance(x, Tensor) or x is None else list(x)
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
+def grad(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    retain_graph=None,
+    create_graph=False,
+    only_inputs=True,
+    allow_unused=None,
+    is_grads_batched=False,
+    materialize_grads=False,
+):
     """Gradients of ``outputs`` with respect to ``inputs``, as a tuple (``.grad`` untouched).
 
     Args:
@@ -51,7 +60,11 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if not t._rg:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     result = run_backward(
-        outs, gos, retain_graph=retain_graph, create_graph=create_graph, inputs=ins,
+        outs,
+        gos,
+        retain_graph=retain_graph,
+        create_graph=create_graph,
+        inputs=ins,
         accumulate=False,
     )
     grads = []
@@ -75,8 +88,9 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     """Accumulate gradients of ``tensors`` into the leaves' ``.grad``."""
     outs = _seq(tensors)
     gts = _seq(grad_tensors) if grad_tensors is not None else [None] * len(outs)
-    run_backward(outs, gts, retain_graph=retain_graph, create_graph=create_graph,
-                 inputs=_seq(inputs))
+    run_backward(
+        outs, gts, retain_graph=retain_graph, create_graph=create_graph, inputs=_seq(inputs)
+    )
 
 
 def Variable(data, requires_grad=False):  # noqa: N802
