@@ -471,7 +471,7 @@ def where(condition, input=None, other=None):  # noqa: A002
         tensor([1., 0.])
     """
     if input is None and other is None:
-        from compat._shape import nonzero
+        from compat._index import nonzero
 
         return nonzero(condition, as_tuple=True)
     cond = condition._s.array if isinstance(condition, Tensor) else np.asarray(condition)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 import funcgrad.nn.functional as fF
-from compat import _dtypes, _inplace, _linalg, _math, _reduce, _shape
+from compat import _cast, _dtypes, _index, _inplace, _joins, _linalg, _math, _reduce, _shape
 from compat._autograd import apply
 from compat._tensor import Tensor, check_device, wrap
 
@@ -145,12 +145,12 @@ def to(self, *args, **kwargs):
     check_device(device)
     if dtype is None:
         return clone(self) if copy else self
-    return _shape.to_dtype(self, _dtypes.to_numpy(dtype), copy)
+    return _cast.to_dtype(self, _dtypes.to_numpy(dtype), copy)
 
 
 def _converter(d, name):
     def op(self, memory_format=None):
-        return _shape.to_dtype(self, d.np)
+        return _cast.to_dtype(self, d.np)
 
     op.__name__ = name
     op.__doc__ = f"``to({d})``."
@@ -164,12 +164,12 @@ def type_(self, dtype=None, non_blocking=False, **_):
     if isinstance(dtype, str):
         names = {f"torch.{v}": k for k, v in _dtypes.TENSOR_TYPE.items()}
         dtype = names[dtype]
-    return _shape.to_dtype(self, _dtypes.to_numpy(dtype))
+    return _cast.to_dtype(self, _dtypes.to_numpy(dtype))
 
 
 def type_as(self, other):
     """Converted to ``other``'s dtype."""
-    return _shape.to_dtype(self, other._s.array.dtype)
+    return _cast.to_dtype(self, other._s.array.dtype)
 
 
 def cpu(self, memory_format=None):
@@ -213,7 +213,7 @@ def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
 def masked_fill_(self, mask, value):
     """``masked_fill`` in place."""
     _inplace.check_inplace(self)
-    return _inplace.commit(self, _shape.masked_fill(self, mask, value))
+    return _inplace.commit(self, _index.masked_fill(self, mask, value))
 
 
 def where_method(self, condition, y):
@@ -384,20 +384,20 @@ METHODS = {
     "diag": _shape.diag,
     "diagonal": _shape.diagonal,
     "trace": _shape.trace,
-    "split": _shape.split,
-    "chunk": _shape.chunk,
-    "tensor_split": _shape.tensor_split,
-    "unbind": _shape.unbind,
-    "index_select": _shape.index_select,
-    "gather": _shape.gather,
-    "take": _shape.take,
-    "masked_fill": _shape.masked_fill,
-    "masked_select": _shape.masked_select,
-    "nonzero": _shape.nonzero,
-    "argwhere": _shape.argwhere,
-    "scatter": _shape.scatter,
-    "scatter_add": _shape.scatter_add,
-    "index_add": _shape.index_add,
+    "split": _joins.split,
+    "chunk": _joins.chunk,
+    "tensor_split": _joins.tensor_split,
+    "unbind": _joins.unbind,
+    "index_select": _index.index_select,
+    "gather": _index.gather,
+    "take": _index.take,
+    "masked_fill": _index.masked_fill,
+    "masked_select": _index.masked_select,
+    "nonzero": _index.nonzero,
+    "argwhere": _index.argwhere,
+    "scatter": _index.scatter,
+    "scatter_add": _index.scatter_add,
+    "index_add": _index.index_add,
     # products
     "matmul": _linalg.matmul,
     "mm": _linalg.mm,
@@ -450,8 +450,8 @@ METHODS = {
     "masked_fill_": masked_fill_,
     "unique": _reduce.unique,
     "bincount": _reduce.bincount,
-    "diff": _shape.diff,
-    "index_fill": _shape.index_fill,
+    "diff": _joins.diff,
+    "index_fill": _index.index_fill,
     "inverse": _linalg.inverse,
     "det": _linalg.det,
 }
@@ -544,8 +544,8 @@ def install() -> None:
         "__xor__": _math.bitwise_xor,
         "__rxor__": _swap(_math.bitwise_xor),
         "__invert__": _invert,
-        "__getitem__": _shape.getitem,
-        "__setitem__": _shape.setitem,
+        "__getitem__": _index.getitem,
+        "__setitem__": _index.setitem,
     }
     for name, fn in ops.items():
         setattr(Tensor, name, fn)

@@ -560,7 +560,7 @@ class Tensor:
     def _become(self, r: Tensor) -> None:
         """Take the recorded result ``r`` of an in-place op as this tensor's new value."""
         if r._s.array.dtype != self._s.array.dtype:
-            from compat._shape import to_dtype
+            from compat._cast import to_dtype
 
             r = to_dtype(r, self._s.array.dtype)
         if self._view_of is not None:

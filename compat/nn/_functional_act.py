@@ -17,8 +17,8 @@ import funcgrad.nn.functional as fF
 import funcgrad.numpy as fnp
 from compat import _math
 from compat._autograd import apply
+from compat._cast import to_dtype
 from compat._dtypes import to_numpy
-from compat._shape import to_dtype
 from compat._tensor import _dim, wrap
 from compat.nn._functional_common import (
     check_inplace,

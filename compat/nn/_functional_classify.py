@@ -13,8 +13,8 @@ import funcgrad.nn.functional as fF
 import funcgrad.numpy as fnp
 from compat import _dtypes, _math
 from compat._autograd import apply
+from compat._cast import to_dtype
 from compat._grad_mode import is_grad_enabled
-from compat._shape import to_dtype
 from compat._tensor import Size
 from compat.nn._functional_common import (
     check_reduction,

@@ -17,7 +17,7 @@ import funcgrad.nn.functional as fF
 import funcgrad.numpy as fnp
 from compat import _dtypes, _math
 from compat._autograd import apply
-from compat._shape import to_dtype
+from compat._cast import to_dtype
 from compat.nn._functional_common import (
     check_reduction,
     reduction_arg,

@@ -10,9 +10,9 @@ import funcgrad.nn.functional as fF
 import funcgrad.numpy as fnp
 from compat import _dtypes, _math
 from compat._autograd import apply
+from compat._cast import to_dtype
 from compat._grad_mode import no_grad
 from compat._reduce import _vector_norm
-from compat._shape import to_dtype
 from compat._tensor import _dim, wrap
 from compat.nn._functional_common import require_tensor
 

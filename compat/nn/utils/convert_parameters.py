@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from compat._shape import cat
+from compat._joins import cat
 from compat._tensor import Tensor
 
 __all__ = ["parameters_to_vector", "vector_to_parameters"]
