@@ -283,7 +283,8 @@ from compat._shape import (
     unflatten as unflatten,
     unsqueeze as unsqueeze,
 )
-from compat._tensor import Size as Size, Tensor as Tensor, device as device
+from compat._tensor import Tensor as Tensor
+from compat._tensor_types import Size as Size, device as device
 
 _methods.install()
 

@@ -347,7 +347,7 @@ def run_backward(
 
                 gs = _tensor(g, dtype=out.dtype)
             if tuple(gs.shape) != tuple(out.shape):
-                from compat._tensor import Size
+                from compat._tensor_types import Size
 
                 raise RuntimeError(
                     f"Mismatch in shape: grad_output[{i}] has a shape of {Size(gs.shape)} and "

@@ -9,7 +9,8 @@ import warnings
 import numpy as np
 
 from compat import _dtypes, _random
-from compat._tensor import Size, Tensor, _init, check_device, wrap
+from compat._tensor import Tensor, _init, wrap
+from compat._tensor_types import Size, check_device
 
 __all__ = [
     "tensor",

@@ -11,7 +11,8 @@ import numpy as np
 import funcgrad.nn.functional as fF
 from compat import _cast, _dtypes, _index, _inplace, _joins, _linalg, _math, _reduce, _shape
 from compat._autograd import apply
-from compat._tensor import Tensor, check_device, wrap
+from compat._tensor import Tensor, wrap
+from compat._tensor_types import check_device
 
 
 def _swap(fn):

@@ -13,7 +13,8 @@ import numpy as np
 import funcgrad.numpy as fnp
 from compat import _dtypes
 from compat._autograd import apply
-from compat._tensor import Size, Tensor, _dim, wrap
+from compat._tensor import Tensor, _dim, wrap
+from compat._tensor_types import Size
 
 
 def _shape_arg(shape):

@@ -15,7 +15,7 @@ from compat import _dtypes, _math
 from compat._autograd import apply
 from compat._cast import to_dtype
 from compat._grad_mode import is_grad_enabled
-from compat._tensor import Size
+from compat._tensor_types import Size
 from compat.nn._functional_common import (
     check_reduction,
     float_only,

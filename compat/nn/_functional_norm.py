@@ -12,7 +12,7 @@ import funcgrad.nn.functional as fF
 from compat._autograd import apply
 from compat._cast import to_dtype
 from compat._grad_mode import no_grad
-from compat._tensor import Size
+from compat._tensor_types import Size
 from compat.nn._functional_common import require_tensor
 from funcgrad.nn import BatchNormState
 

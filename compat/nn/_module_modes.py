@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from compat import _dtypes
 from compat._grad_mode import no_grad
-from compat._tensor import Tensor, check_device
+from compat._tensor import Tensor
+from compat._tensor_types import check_device
 
 if TYPE_CHECKING:
     from compat.nn._module import Module
