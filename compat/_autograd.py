@@ -22,6 +22,8 @@ TAPE = Tape("compat")
 
 #: Grad mode: ``_MODE[0]`` is True while operations are recorded.
 _MODE = [True]
+#: True while a backward pass runs with create_graph=True (custom Functions read it).
+CREATE_GRAPH = [False]
 
 
 class Node:
@@ -384,6 +386,8 @@ def run_backward(
                 values.append(v)
                 owners.append(key)
     root_vals = [t._traced() for t in roots]
+    previous = CREATE_GRAPH[0]
+    CREATE_GRAPH[0] = create_graph
     try:
         with np.errstate(all="ignore"):
             grads = TAPE.gradient(
@@ -400,6 +404,8 @@ def run_backward(
         if "retain_graph" in str(e):
             raise RuntimeError(FREED) from None
         raise
+    finally:
+        CREATE_GRAPH[0] = previous
     if not retain_graph:
         for node in nodes:
             node._freed = True

@@ -13,8 +13,18 @@ from __future__ import annotations
 from compat._autograd import run_backward
 from compat._grad_mode import enable_grad, no_grad, set_grad_enabled
 from compat._tensor import Tensor
+from compat.autograd.function import Function as Function, FunctionCtx as FunctionCtx
 
-__all__ = ["grad", "backward", "no_grad", "enable_grad", "set_grad_enabled", "Variable"]
+__all__ = [
+    "Function",
+    "FunctionCtx",
+    "grad",
+    "backward",
+    "no_grad",
+    "enable_grad",
+    "set_grad_enabled",
+    "Variable",
+]
 
 
 def _seq(x):
