@@ -1,6 +1,7 @@
-"""Arithmetic, elementwise math and comparisons, with PyTorch's type promotion.
+"""Arithmetic with PyTorch's type promotion: + - * / // % **, maximum, atan2, where, lerp, ...
 
-Each op casts its operands to PyTorch's result dtype (``_dtypes.result_type``) inside
+The promotion helpers (``binary``, ``_scalar``, ``_cast``) serve ``_unary_ops`` and ``_compare``
+too. Each op casts its operands to PyTorch's result dtype (``_dtypes.result_type``) inside
 the recorded function, so the cast is part of the op (one ``grad_fn``, as in PyTorch),
 and records the funcgrad.numpy function on compat's tape.
 """
@@ -12,9 +13,7 @@ import numbers
 
 import numpy as np
 
-import funcgrad.nn.functional as _F
 import funcgrad.numpy as fnp
-import funcgrad.scipy.special as fsp
 from compat import _dtypes
 from compat._autograd import apply
 from compat._tensor import Tensor
@@ -38,6 +37,12 @@ def _check_operand(x, name):
 
 def _cast(v, dt):
     return v if v.dtype == dt else fnp.astype(v, dt)
+
+
+def _named(name, op, doc):
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = doc
+    return op
 
 
 def binary(name, fn, a, b, *, float_result=False, saves=None):
@@ -262,205 +267,6 @@ def logaddexp(input, other):  # noqa: A002
     return binary("LogaddexpBackward0", fnp.logaddexp, input, other)
 
 
-# --- unary -------------------------------------------------------------------------------
-
-
-def _unary(name, fn, *, float_only=True, saves=None, result=False):
-    if result:  # the op saves its result (for its gradient), not its input
-        saves = ()
-
-    def op(input, *, out=None):  # noqa: A002
-        if not isinstance(input, Tensor):
-            raise TypeError(
-                f"{op.__name__}(): argument 'input' (position 1) must be Tensor, not "
-                f"{type(input).__name__}"
-            )
-        if float_only and input._s.array.dtype.kind not in _FLOAT_KINDS:
-            dt = _dtypes.default_np()
-            return apply(
-                name, lambda v: fn(fnp.astype(v, dt)), input, saves=saves, saves_out=result
-            )
-        return apply(name, fn, input, saves=saves, saves_out=result)
-
-    return op
-
-
-def _zero_gradient(fn):
-    """``fn`` (piecewise constant) recorded with the zero gradient PyTorch gives it.
-
-    funcgrad does not record functions whose derivative is zero; PyTorch does
-    (``x.round().sum().backward()`` gives ``x.grad`` of zeros), so the value goes
-    through a ``where`` that never picks the traced input.
-    """
-
-    def op(v):
-        return fnp.where(False, v, fn(v)) if v.dtype.kind in _FLOAT_KINDS else fn(v)
-
-    return op
-
-
-def _named(name, op, doc):
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = doc
-    return op
-
-
-_sigmoid = _F.sigmoid
-
-
-def _relu(v):
-    return np.maximum(v, 0) if v.dtype.kind in "iub" else _F.relu(v)
-
-
-def _rsqrt(v):
-    return 1 / fnp.sqrt(v)
-
-
-def _frac(v):
-    return v - fnp.trunc(v)
-
-
-def _sgn(v):
-    return fnp.sign(v)
-
-
-_UNARY = {
-    # name: (grad_fn name, funcgrad function, float only)
-    "exp": ("ExpBackward0", fnp.exp, True),
-    "exp2": ("Exp2Backward0", fnp.exp2, True),
-    "expm1": ("Expm1Backward0", fnp.expm1, True),
-    "log": ("LogBackward0", fnp.log, True),
-    "log2": ("Log2Backward0", fnp.log2, True),
-    "log10": ("Log10Backward0", fnp.log10, True),
-    "log1p": ("Log1PBackward0", fnp.log1p, True),
-    "sqrt": ("SqrtBackward0", fnp.sqrt, True),
-    "rsqrt": ("RsqrtBackward0", _rsqrt, True),
-    "sin": ("SinBackward0", fnp.sin, True),
-    "cos": ("CosBackward0", fnp.cos, True),
-    "tan": ("TanBackward0", fnp.tan, True),
-    "asin": ("AsinBackward0", fnp.arcsin, True),
-    "acos": ("AcosBackward0", fnp.arccos, True),
-    "atan": ("AtanBackward0", fnp.arctan, True),
-    "sinh": ("SinhBackward0", fnp.sinh, True),
-    "cosh": ("CoshBackward0", fnp.cosh, True),
-    "tanh": ("TanhBackward0", fnp.tanh, True),
-    "asinh": ("AsinhBackward0", fnp.arcsinh, True),
-    "acosh": ("AcoshBackward0", fnp.arccosh, True),
-    "atanh": ("AtanhBackward0", fnp.arctanh, True),
-    "sigmoid": ("SigmoidBackward0", _sigmoid, True),
-    "erf": ("ErfBackward0", fsp.erf, True),
-    "erfc": ("ErfcBackward0", fsp.erfc, True),
-    "lgamma": ("LgammaBackward0", fsp.gammaln, True),
-    "digamma": ("DigammaBackward0", fsp.digamma, True),
-    "reciprocal": ("ReciprocalBackward0", fnp.reciprocal, True),
-    "abs": ("AbsBackward0", fnp.abs, False),
-    "relu": ("ReluBackward0", _relu, False),
-    "sign": ("SignBackward0", _zero_gradient(fnp.sign), False),
-    "sgn": ("SgnBackward0", _zero_gradient(_sgn), False),
-    "floor": ("FloorBackward0", _zero_gradient(fnp.floor), False),
-    "ceil": ("CeilBackward0", _zero_gradient(fnp.ceil), False),
-    "round": ("RoundBackward0", _zero_gradient(fnp.rint), False),
-    "trunc": ("TruncBackward0", _zero_gradient(fnp.trunc), False),
-    "frac": ("FracBackward0", _frac, False),
-    "square": ("PowBackward0", lambda v: v * v, False),
-    "positive": ("AliasBackward0", lambda v: v, False),
-}
-
-# PyTorch saves these ops' results, not their inputs, for the backward pass: changing
-# the input in place afterwards does not break backward (saves=() here).
-_SAVES_RESULT = {
-    "exp",
-    "exp2",
-    "expm1",
-    "sqrt",
-    "rsqrt",
-    "tan",
-    "tanh",
-    "sigmoid",
-    "relu",
-    "reciprocal",
-}
-
-for _n, (_gname, _fn, _float) in _UNARY.items():
-    globals()[_n] = _named(
-        _n,
-        _unary(_gname, _fn, float_only=_float, result=_n in _SAVES_RESULT),
-        f"Elementwise ``{_n}`` (``{_gname}`` in the graph).",
-    )
-
-
-def positive(input):  # noqa: A002
-    """``+input``: the tensor itself, as in PyTorch."""
-    if input._s.array.dtype == np.bool_:
-        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
-    return input
-
-
-absolute = globals()["abs"]
-arcsin, arccos, arctan = globals()["asin"], globals()["acos"], globals()["atan"]
-fix = globals()["trunc"]
-
-_INT_KEEP = {"abs", "relu", "sign", "floor", "ceil", "round", "trunc", "square", "positive"}
-
-
-def clamp(input, min=None, max=None):  # noqa: A001, A002
-    """Limit values to [min, max]; the gradient is 1 on the closed interval.
-
-    Example:
-        >>> import compat as torch
-        >>> torch.clamp(torch.tensor([-2., 0.5, 3.]), min=-1, max=1)
-        tensor([-1.0000,  0.5000,  1.0000])
-    """
-    return _clamp(input, min, max, "ClampBackward1")
-
-
-def _clamp(input, min, max, _name):  # noqa: A001, A002
-    if min is None and max is None:
-        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    if isinstance(min, Tensor) or isinstance(max, Tensor):
-        out = input
-        if min is not None:
-            out = binary("ClampBackward0", _clamp_lo, out, min)
-        if max is not None:
-            out = binary("ClampBackward0", _clamp_hi, out, max)
-        return out
-    rt = _dtypes.result_type(input, *(b for b in (min, max) if b is not None))
-    lo = None if min is None else _scalar(min, rt)
-    hi = None if max is None else _scalar(max, rt)
-
-    def fn(v):
-        v = _cast(v, rt)
-        if lo is not None:
-            v = _clamp_lo(v, lo)
-        if hi is not None:
-            v = _clamp_hi(v, hi)
-        return v
-
-    return apply(_name, fn, input)
-
-
-def _clamp_lo(v, lo):
-    # gradient 1 where v >= lo (bounds included), as PyTorch's clamp
-    return fnp.where(v >= lo, v, fnp.zeros_like(v) + lo)
-
-
-def _clamp_hi(v, hi):
-    return fnp.where(v <= hi, v, fnp.zeros_like(v) + hi)
-
-
-clip = clamp
-
-
-def clamp_min(input, min):  # noqa: A001, A002
-    """``clamp(input, min=min)``."""
-    return _clamp(input, min, None, "ClampMinBackward0")
-
-
-def clamp_max(input, max):  # noqa: A001, A002
-    """``clamp(input, max=max)``."""
-    return _clamp(input, None, max, "ClampMaxBackward0")
-
-
 def where(condition, input=None, other=None):  # noqa: A002
     """``input`` where ``condition`` holds, else ``other`` (tensors or numbers).
 
@@ -494,116 +300,3 @@ def lerp(input, end, weight):  # noqa: A002
     if isinstance(weight, Tensor):
         return apply("LerpBackward1", lambda a, b, w: a + w * (b - a), input, end, weight)
     return apply("LerpBackward0", lambda a, b: a + weight * (b - a), input, end)
-
-
-def nan_to_num(input, nan=0.0, posinf=None, neginf=None):  # noqa: A002
-    """Replace NaN and infinities with finite numbers."""
-    return apply(
-        "NanToNumBackward0",
-        lambda v: fnp.nan_to_num(v, nan=nan, posinf=posinf, neginf=neginf),
-        input,
-    )
-
-
-# --- comparisons and logic -------------------------------------------------------------------
-
-
-def _compare(fn):
-    def op(input, other):  # noqa: A002
-        if not isinstance(other, (Tensor, numbers.Number, np.generic, np.ndarray)):
-            # ``x == "text"`` and ``x == None`` fall back to Python's comparison (False)
-            return NotImplemented
-        a = input._s.array if isinstance(input, Tensor) else input
-        b = other._s.array if isinstance(other, Tensor) else other
-        _broadcast_check(input, other)
-        from compat._tensor import wrap
-
-        return wrap(np.asarray(fn(a, b)))
-
-    return op
-
-
-eq = _named("eq", _compare(np.equal), "Elementwise ``==`` (a bool tensor).")
-ne = _named("ne", _compare(np.not_equal), "Elementwise ``!=``.")
-lt = _named("lt", _compare(np.less), "Elementwise ``<``.")
-le = _named("le", _compare(np.less_equal), "Elementwise ``<=``.")
-gt = _named("gt", _compare(np.greater), "Elementwise ``>``.")
-ge = _named("ge", _compare(np.greater_equal), "Elementwise ``>=``.")
-greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
-logical_and = _named("logical_and", _compare(np.logical_and), "Elementwise logical and.")
-logical_or = _named("logical_or", _compare(np.logical_or), "Elementwise logical or.")
-logical_xor = _named("logical_xor", _compare(np.logical_xor), "Elementwise logical xor.")
-
-
-def _bitwise(fn, name):
-    def op(input, other):  # noqa: A002
-        rt = _dtypes.result_type(input, other)
-        if rt.kind not in "biu":
-            kind = _dtypes.SCALAR_NAME[_dtypes.from_numpy(rt)]
-            raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{kind}'")
-        a = input._s.array if isinstance(input, Tensor) else _scalar(input, rt)
-        b = other._s.array if isinstance(other, Tensor) else _scalar(other, rt)
-        from compat._tensor import wrap
-
-        return wrap(np.asarray(fn(a.astype(rt, copy=False), b.astype(rt, copy=False))))
-
-    return op
-
-
-bitwise_and = _named("bitwise_and", _bitwise(np.bitwise_and, "bitwise_and"), "``&``.")
-bitwise_or = _named("bitwise_or", _bitwise(np.bitwise_or, "bitwise_or"), "``|``.")
-bitwise_xor = _named("bitwise_xor", _bitwise(np.bitwise_xor, "bitwise_xor"), "``^``.")
-
-
-def logical_not(input):  # noqa: A002
-    """Elementwise not (a bool tensor)."""
-    from compat._tensor import wrap
-
-    return wrap(np.logical_not(input._s.array))
-
-
-def bitwise_not(input):  # noqa: A002
-    """``~input`` (logical not for bool tensors)."""
-    from compat._tensor import wrap
-
-    a = input._s.array
-    if a.dtype.kind not in "biu":
-        raise NotImplementedError(
-            f'"bitwise_not_cpu" not implemented for '
-            f"'{_dtypes.SCALAR_NAME[_dtypes.from_numpy(a.dtype)]}'"
-        )
-    return wrap(np.invert(a))
-
-
-def _flag(fn, doc):
-    def op(input):  # noqa: A002
-        from compat._tensor import wrap
-
-        return wrap(np.asarray(fn(input._s.array)))
-
-    op.__doc__ = doc
-    return op
-
-
-isnan = _flag(np.isnan, "Where the elements are NaN.")
-isinf = _flag(np.isinf, "Where the elements are infinite.")
-isfinite = _flag(np.isfinite, "Where the elements are finite.")
-signbit = _flag(np.signbit, "Where the sign bit is set.")
-
-
-def equal(input, other) -> bool:  # noqa: A002
-    """Whether two tensors have the same shape and elements."""
-    a, b = input._s.array, other._s.array
-    return a.shape == b.shape and bool(np.all(a == b))
-
-
-def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:  # noqa: A002
-    """Whether all elements are close (``|a - b| <= atol + rtol |b|``)."""
-    return bool(np.allclose(input._s.array, other._s.array, rtol, atol, equal_nan))
-
-
-def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A002
-    """Elementwise closeness (a bool tensor)."""
-    from compat._tensor import wrap
-
-    return wrap(np.isclose(input._s.array, other._s.array, rtol, atol, equal_nan))

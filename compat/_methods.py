@@ -9,7 +9,19 @@ from __future__ import annotations
 import numpy as np
 
 import funcgrad.nn.functional as fF
-from compat import _cast, _dtypes, _index, _inplace, _joins, _linalg, _math, _reduce, _shape
+from compat import (
+    _cast,
+    _compare,
+    _dtypes,
+    _index,
+    _inplace,
+    _joins,
+    _linalg,
+    _math,
+    _reduce,
+    _shape,
+    _unary_ops,
+)
 from compat._autograd import apply
 from compat._tensor import Tensor, wrap
 from compat._tensor_types import check_device
@@ -79,7 +91,7 @@ def _invert(self):
         raise TypeError(
             "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
         )
-    return _math.bitwise_not(self)
+    return _compare.bitwise_not(self)
 
 
 def clone(input, *, memory_format=None):  # noqa: A002
@@ -293,41 +305,41 @@ METHODS = {
     "fmin": _math.minimum,
     "hypot": _math.hypot,
     "logaddexp": _math.logaddexp,
-    "clamp": _math.clamp,
-    "clip": _math.clamp,
-    "clamp_min": _math.clamp_min,
-    "clamp_max": _math.clamp_max,
+    "clamp": _unary_ops.clamp,
+    "clip": _unary_ops.clamp,
+    "clamp_min": _unary_ops.clamp_min,
+    "clamp_max": _unary_ops.clamp_max,
     "lerp": _math.lerp,
-    "nan_to_num": _math.nan_to_num,
+    "nan_to_num": _unary_ops.nan_to_num,
     "addcmul": _inplace.addcmul,
     "addcdiv": _inplace.addcdiv,
     # comparisons and logic
-    "eq": _math.eq,
-    "ne": _math.ne,
-    "lt": _math.lt,
-    "le": _math.le,
-    "gt": _math.gt,
-    "ge": _math.ge,
-    "greater": _math.gt,
-    "greater_equal": _math.ge,
-    "less": _math.lt,
-    "less_equal": _math.le,
-    "not_equal": _math.ne,
-    "logical_and": _math.logical_and,
-    "logical_or": _math.logical_or,
-    "logical_xor": _math.logical_xor,
-    "logical_not": _math.logical_not,
-    "bitwise_and": _math.bitwise_and,
-    "bitwise_or": _math.bitwise_or,
-    "bitwise_xor": _math.bitwise_xor,
-    "bitwise_not": _math.bitwise_not,
-    "isnan": _math.isnan,
-    "isinf": _math.isinf,
-    "isfinite": _math.isfinite,
-    "signbit": _math.signbit,
-    "equal": _math.equal,
-    "allclose": _math.allclose,
-    "isclose": _math.isclose,
+    "eq": _compare.eq,
+    "ne": _compare.ne,
+    "lt": _compare.lt,
+    "le": _compare.le,
+    "gt": _compare.gt,
+    "ge": _compare.ge,
+    "greater": _compare.gt,
+    "greater_equal": _compare.ge,
+    "less": _compare.lt,
+    "less_equal": _compare.le,
+    "not_equal": _compare.ne,
+    "logical_and": _compare.logical_and,
+    "logical_or": _compare.logical_or,
+    "logical_xor": _compare.logical_xor,
+    "logical_not": _compare.logical_not,
+    "bitwise_and": _compare.bitwise_and,
+    "bitwise_or": _compare.bitwise_or,
+    "bitwise_xor": _compare.bitwise_xor,
+    "bitwise_not": _compare.bitwise_not,
+    "isnan": _compare.isnan,
+    "isinf": _compare.isinf,
+    "isfinite": _compare.isfinite,
+    "signbit": _compare.signbit,
+    "equal": _compare.equal,
+    "allclose": _compare.allclose,
+    "isclose": _compare.isclose,
     # reductions
     "sum": _reduce.sum,
     "nansum": _reduce.nansum,
@@ -457,11 +469,15 @@ METHODS = {
     "det": _linalg.det,
 }
 
-for _name in _math._UNARY:
-    METHODS[_name] = getattr(_math, _name)
-METHODS["absolute"] = _math.absolute
-METHODS["arcsin"], METHODS["arccos"], METHODS["arctan"] = _math.arcsin, _math.arccos, _math.arctan
-METHODS["fix"] = _math.fix
+for _name in _unary_ops._UNARY:
+    METHODS[_name] = getattr(_unary_ops, _name)
+METHODS["absolute"] = _unary_ops.absolute
+METHODS["arcsin"], METHODS["arccos"], METHODS["arctan"] = (
+    _unary_ops.arcsin,
+    _unary_ops.arccos,
+    _unary_ops.arctan,
+)
+METHODS["fix"] = _unary_ops.fix
 
 _INPLACE = [
     "add",
@@ -501,7 +517,7 @@ _INPLACE = [
     "scatter",
     "scatter_add",
     "index_select",
-    *_math._UNARY,
+    *_unary_ops._UNARY,
 ]
 
 
@@ -531,19 +547,19 @@ def install() -> None:
         "__rmatmul__": _swap(_linalg.matmul),
         "__neg__": _math.neg,
         "__pos__": lambda self: self,
-        "__abs__": _math._UNARY and _math.abs,
-        "__eq__": _math.eq,
-        "__ne__": _math.ne,
-        "__lt__": _math.lt,
-        "__le__": _math.le,
-        "__gt__": _math.gt,
-        "__ge__": _math.ge,
-        "__and__": _math.bitwise_and,
-        "__rand__": _swap(_math.bitwise_and),
-        "__or__": _math.bitwise_or,
-        "__ror__": _swap(_math.bitwise_or),
-        "__xor__": _math.bitwise_xor,
-        "__rxor__": _swap(_math.bitwise_xor),
+        "__abs__": _unary_ops._UNARY and _unary_ops.abs,
+        "__eq__": _compare.eq,
+        "__ne__": _compare.ne,
+        "__lt__": _compare.lt,
+        "__le__": _compare.le,
+        "__gt__": _compare.gt,
+        "__ge__": _compare.ge,
+        "__and__": _compare.bitwise_and,
+        "__rand__": _swap(_compare.bitwise_and),
+        "__or__": _compare.bitwise_or,
+        "__ror__": _swap(_compare.bitwise_or),
+        "__xor__": _compare.bitwise_xor,
+        "__rxor__": _swap(_compare.bitwise_xor),
         "__invert__": _invert,
         "__getitem__": _index.getitem,
         "__setitem__": _index.setitem,

@@ -15,7 +15,7 @@ import numpy as np
 
 import funcgrad.nn.functional as fF
 import funcgrad.numpy as fnp
-from compat import _math
+from compat import _unary_ops
 from compat._autograd import apply
 from compat._cast import to_dtype
 from compat._dtypes import to_numpy
@@ -47,7 +47,7 @@ def relu(input, inplace=False):
     """
     require_tensor(input, "relu")
     check_inplace(input, inplace)
-    return finish(input, _math.relu(input), inplace)
+    return finish(input, _unary_ops.relu(input), inplace)
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
@@ -263,7 +263,7 @@ def sigmoid(input):
         >>> F.sigmoid(torch.tensor([0.0]))
         tensor([0.5000])
     """
-    return _math.sigmoid(input)
+    return _unary_ops.sigmoid(input)
 
 
 def tanh(input):
@@ -275,7 +275,7 @@ def tanh(input):
         >>> F.tanh(torch.tensor([0.0]))
         tensor([0.])
     """
-    return _math.tanh(input)
+    return _unary_ops.tanh(input)
 
 
 def softsign(input):
@@ -287,7 +287,7 @@ def softsign(input):
         >>> F.softsign(torch.tensor([1.0, -3.0]))
         tensor([ 0.5000, -0.7500])
     """
-    return input / (_math.abs(input) + 1)
+    return input / (_unary_ops.abs(input) + 1)
 
 
 def tanhshrink(input):
@@ -299,7 +299,7 @@ def tanhshrink(input):
         >>> F.tanhshrink(torch.tensor([0.0]))
         tensor([0.])
     """
-    return input - _math.tanh(input)
+    return input - _unary_ops.tanh(input)
 
 
 # --- softmax ----------------------------------------------------------------------------

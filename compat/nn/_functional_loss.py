@@ -15,7 +15,7 @@ import numpy as np
 
 import funcgrad.nn.functional as fF
 import funcgrad.numpy as fnp
-from compat import _dtypes, _math
+from compat import _dtypes, _math, _unary_ops
 from compat._autograd import apply
 from compat._cast import to_dtype
 from compat.nn._functional_common import (
@@ -106,7 +106,7 @@ def mse_loss(
 
 
 def _l1(input, target, reduction):
-    diff = _math.abs(_math.sub(input, target))
+    diff = _unary_ops.abs(_math.sub(input, target))
     return diff if reduction == "none" else getattr(diff, reduction)()
 
 
