@@ -655,6 +655,25 @@ LAYER_CASES = {
 }
 
 
+def run_layer(lib, m, mode, shape, dtype=np.float32):
+    """Output, input gradient, parameter gradients and buffers (in registration order) of
+    module ``m`` of library ``lib`` in ``mode`` on seeded data of ``shape`` and ``dtype``,
+    after a backward pass with a seeded cotangent."""
+    m.train(mode == "train")
+    xt = lib.tensor(data(shape, 3, dtype), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        y = m(xt)
+    ct = lib.tensor(data(tuple(y.shape), 4))
+    (y * ct).sum().backward()
+    return {
+        "out": y.detach(),
+        "grad.x": xt.grad,
+        **{f"grad.{n}": p.grad for n, p in m.named_parameters()},
+        **{f"buf.{n}": b for n, b in m.named_buffers()},
+    }
+
+
 @pytest.mark.parametrize("case", list(LAYER_CASES))
 @pytest.mark.parametrize("mode", ["train", "eval"])
 def test_layer_matches_torch(case, mode):
@@ -664,34 +683,27 @@ def test_layer_matches_torch(case, mode):
     tm = getattr(torch.nn, name)(*args, **kwargs)
     cm = getattr(compat.nn, name)(*args, **kwargs)
     _load_same(tm, cm)
-    tm.train(mode == "train")
-    cm.train(mode == "train")
-    x = data(shape, 3)
-    results = []
-    for lib, m in ((compat, cm), (torch, tm)):
-        xt = lib.tensor(x, requires_grad=True)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            y = m(xt)
-        ct = lib.tensor(data(tuple(y.shape), 4))
-        (y * ct).sum().backward()
-        results.append(
-            [y.detach().numpy(), xt.grad.numpy()]
-            + [p.grad.numpy() for p in m.parameters()]
-            + [b.numpy() for b in m.buffers()]
-        )
-    got, want = results
-    assert len(got) == len(want)
-    for a, b in zip(got, want):
-        assert a.dtype == b.dtype and a.shape == b.shape
-        np.testing.assert_allclose(a, b, rtol=2e-5, atol=2e-6 * max(1, np.abs(b).max()))
+    got, want = run_layer(compat, cm, mode, shape), run_layer(torch, tm, mode, shape)
+    assert list(got) == list(want)
+    for q in want:
+        a, b = got[q].numpy(), want[q].numpy()
+        assert a.dtype == b.dtype and a.shape == b.shape, q
+        np.testing.assert_allclose(a, b, rtol=2e-5, atol=2e-6 * max(1, np.abs(b).max()), err_msg=q)
 
 
-def test_embedding_padding_and_pretrained_match_torch():
-    same_as_torch(
+# calls compared with ``same_as_torch`` (id: (fn(lib, F, *tensors), arrays, grads))
+LAYER_CALLS = {
+    "Embedding_from_pretrained": (
         lambda L, F, w: L.nn.Embedding.from_pretrained(w, freeze=False, padding_idx=1)(
             L.tensor([[1, 0], [2, 1]])
         ),
-        data((3, 2)),
-        grads=[False],
-    )
+        [data((3, 2))],
+        [False],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(LAYER_CALLS))
+def test_layer_call_matches_torch(case):
+    fn, arrays, grads = LAYER_CALLS[case]
+    same_as_torch(fn, *arrays, grads=grads)
