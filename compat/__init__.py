@@ -48,31 +48,11 @@ from compat._compare import (
     signbit as signbit,
 )
 from compat._creation import (
-    arange as arange,
     as_tensor as as_tensor,
-    empty as empty,
-    empty_like as empty_like,
-    eye as eye,
     from_numpy as from_numpy,
-    full as full,
-    full_like as full_like,
     is_tensor as is_tensor,
-    linspace as linspace,
-    logspace as logspace,
-    normal as normal,
     numel as numel,
-    ones as ones,
-    ones_like as ones_like,
-    rand as rand,
-    rand_like as rand_like,
-    randint as randint,
-    randint_like as randint_like,
-    randn as randn,
-    randn_like as randn_like,
-    randperm as randperm,
     tensor as tensor,
-    zeros as zeros,
-    zeros_like as zeros_like,
 )
 from compat._dtypes import (
     bool as bool,  # noqa: A004
@@ -99,6 +79,20 @@ from compat._dtypes import (
     set_default_dtype as set_default_dtype,
     short as short,
     uint8 as uint8,
+)
+from compat._filled import (
+    arange as arange,
+    empty as empty,
+    empty_like as empty_like,
+    eye as eye,
+    full as full,
+    full_like as full_like,
+    linspace as linspace,
+    logspace as logspace,
+    ones as ones,
+    ones_like as ones_like,
+    zeros as zeros,
+    zeros_like as zeros_like,
 )
 from compat._grad_mode import (
     enable_grad as enable_grad,
@@ -182,6 +176,16 @@ from compat._random import (
     manual_seed as manual_seed,
     seed as seed,
     set_rng_state as set_rng_state,
+)
+from compat._random_tensors import (
+    normal as normal,
+    rand as rand,
+    rand_like as rand_like,
+    randint as randint,
+    randint_like as randint_like,
+    randn as randn,
+    randn_like as randn_like,
+    randperm as randperm,
 )
 from compat._reduce import (
     all as all,  # noqa: A004

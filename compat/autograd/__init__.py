@@ -82,7 +82,7 @@ def grad(
         g = result.get(id(t))
         if g is None:
             if materialize_grads:
-                from compat._creation import zeros_like
+                from compat._filled import zeros_like
 
                 g = zeros_like(t)
             elif not allow_unused:

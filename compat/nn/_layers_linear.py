@@ -10,14 +10,14 @@ import math
 
 import numpy as np
 
-from compat import _creation
+from compat import _filled
 from compat.nn import functional as F, init
 from compat.nn._module import Module
 from compat.nn.parameter import Parameter
 
 
 def _empty(shape, dtype, device):
-    return _creation.empty(*shape, dtype=dtype, device=device)
+    return _filled.empty(*shape, dtype=dtype, device=device)
 
 
 def _fan_in(weight) -> int:

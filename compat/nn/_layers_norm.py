@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from compat import _creation, _dtypes
+from compat import _creation, _dtypes, _filled
 from compat._grad_mode import no_grad
 from compat.nn import functional as F, init
 from compat.nn._layers_linear import _empty
@@ -44,8 +44,8 @@ class _BatchNorm(Module):
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
         if track_running_stats:
-            self.register_buffer("running_mean", _creation.zeros(num_features, dtype=dtype))
-            self.register_buffer("running_var", _creation.ones(num_features, dtype=dtype))
+            self.register_buffer("running_mean", _filled.zeros(num_features, dtype=dtype))
+            self.register_buffer("running_var", _filled.ones(num_features, dtype=dtype))
             self.register_buffer("num_batches_tracked", _creation.tensor(0, dtype=_dtypes.int64))
         else:
             self.register_buffer("running_mean", None)

@@ -29,7 +29,7 @@ class Parameter(Tensor):
 
     def __new__(cls, data=None, requires_grad=True):
         if data is None:
-            from compat._creation import empty
+            from compat._filled import empty
 
             data = empty(0)
         if not isinstance(data, Tensor):
@@ -76,7 +76,7 @@ class Buffer(Tensor, metaclass=_BufferMeta):
 
     def __new__(cls, data=None, *, persistent=True):
         if data is None:
-            from compat._creation import empty
+            from compat._filled import empty
 
             data = empty(0)
         t = data.detach()
