@@ -168,6 +168,20 @@ from compat._math import (
     where as where,
 )
 from compat._methods import clone as clone, log_softmax as log_softmax, softmax as softmax
+from compat._order_stats import (
+    amax as amax,
+    amin as amin,
+    aminmax as aminmax,
+    argmax as argmax,
+    argmin as argmin,
+    argsort as argsort,
+    max as max,  # noqa: A004
+    median as median,
+    min as min,  # noqa: A004
+    sort as sort,
+    topk as topk,
+    unique as unique,
+)
 from compat._random import (
     Generator as Generator,
     default_generator as default_generator,
@@ -189,32 +203,20 @@ from compat._random_tensors import (
 )
 from compat._reduce import (
     all as all,  # noqa: A004
-    amax as amax,
-    amin as amin,
-    aminmax as aminmax,
     any as any,  # noqa: A004
-    argmax as argmax,
-    argmin as argmin,
-    argsort as argsort,
     bincount as bincount,
     count_nonzero as count_nonzero,
     cumprod as cumprod,
     cumsum as cumsum,
     logsumexp as logsumexp,
-    max as max,  # noqa: A004
     mean as mean,
-    median as median,
-    min as min,  # noqa: A004
     nanmean as nanmean,
     nansum as nansum,
     norm as norm,
     prod as prod,
-    sort as sort,
     std as std,
     std_mean as std_mean,
     sum as sum,  # noqa: A004
-    topk as topk,
-    unique as unique,
     var as var,
     var_mean as var_mean,
 )
