@@ -4,8 +4,9 @@ Assigning a :class:`Parameter` to an attribute registers it in ``_parameters``, 
 in ``_modules``; a tensor assigned to a registered buffer's name replaces the buffer.
 Registration order is iteration order, so ``parameters()``, ``named_modules()`` and
 ``state_dict()`` list entries the way PyTorch does (own members first, then children
-in the order they were assigned, names joined by dots). Traversals walk the module
-tree with an explicit stack, not recursion.
+in the order they were assigned, names joined by dots). The traversals
+(``named_modules``, ``parameters``, ...) are in ``_module_traversal``, state dicts in
+``_module_state``, train/eval and dtype changes in ``_module_modes``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import itertools
 from compat._tensor import Tensor
 from compat.nn._module_modes import ModesMixin
 from compat.nn._module_state import StateDictMixin
+from compat.nn._module_traversal import TraversalMixin
 from compat.nn.parameter import Buffer, Parameter
 
 __all__ = ["Module", "RemovableHandle"]
@@ -71,7 +73,7 @@ def _addindent(text: str, n: int) -> str:
     return lines[0] + "\n" + "\n".join(" " * n + line for line in lines[1:])
 
 
-class Module(StateDictMixin, ModesMixin):
+class Module(StateDictMixin, ModesMixin, TraversalMixin):
     """Base class of layers and models, with PyTorch's registration rules.
 
     Subclasses call ``super().__init__()`` first, assign Parameters and Modules as
@@ -346,99 +348,6 @@ class Module(StateDictMixin, ModesMixin):
         if name not in mod._buffers:
             raise AttributeError(f"`{name}` is not a buffer")
         return getattr(mod, name)
-
-    # --- traversal -------------------------------------------------------------------------
-
-    def named_modules(self, memo=None, prefix: str = "", remove_duplicate: bool = True):
-        """``(name, module)`` pairs in pre-order: this module first (name ``prefix``).
-
-        A module reachable twice is listed once (first name) unless ``remove_duplicate``
-        is False.
-
-        Example:
-            >>> import compat as torch
-            >>> m = torch.nn.Module()
-            >>> m.add_module("a", torch.nn.Module())
-            >>> m.a.add_module("b", torch.nn.Module())
-            >>> [name for name, _ in m.named_modules()]
-            ['', 'a', 'a.b']
-        """
-        if memo is None:
-            memo = set()
-        stack = [(prefix, self)]
-        while stack:
-            name, module = stack.pop()
-            if remove_duplicate:
-                if module in memo:
-                    continue
-                memo.add(module)
-            yield name, module
-            children = [
-                (f"{name}.{key}" if name else key, child)
-                for key, child in module._modules.items()
-                if child is not None
-            ]
-            stack.extend(reversed(children))
-
-    def modules(self):
-        """Every module in the tree, this one first (pre-order, shared ones once)."""
-        for _, module in self.named_modules():
-            yield module
-
-    def named_children(self):
-        """``(name, module)`` for the direct children, in registration order."""
-        memo = set()
-        for name, module in self._modules.items():
-            if module is not None and module not in memo:
-                memo.add(module)
-                yield name, module
-
-    def children(self):
-        """The direct child modules, in registration order."""
-        for _, module in self.named_children():
-            yield module
-
-    def _named_members(self, table, prefix, recurse, remove_duplicate):
-        if recurse:
-            owners = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
-        else:
-            owners = [(prefix, self)]
-        memo = set()
-        for owner_name, owner in owners:
-            for key, value in owner.__dict__[table].items():
-                if value is None or (remove_duplicate and value in memo):
-                    continue
-                if remove_duplicate:
-                    memo.add(value)
-                yield (f"{owner_name}.{key}" if owner_name else key), value
-
-    def named_parameters(self, prefix: str = "", recurse: bool = True, remove_duplicate=True):
-        """``(name, parameter)`` pairs: own parameters first, then each child's, dotted.
-
-        Example:
-            >>> import compat as torch
-            >>> m = torch.nn.Module()
-            >>> m.add_module("inner", torch.nn.Module())
-            >>> m.inner.w = torch.nn.Parameter(torch.zeros(1))
-            >>> m.b = torch.nn.Parameter(torch.zeros(1))
-            >>> [name for name, _ in m.named_parameters()]
-            ['b', 'inner.w']
-        """
-        return self._named_members("_parameters", prefix, recurse, remove_duplicate)
-
-    def parameters(self, recurse: bool = True):
-        """A generator over the parameters (in ``named_parameters()`` order)."""
-        for _, param in self.named_parameters(recurse=recurse):
-            yield param
-
-    def named_buffers(self, prefix: str = "", recurse: bool = True, remove_duplicate=True):
-        """``(name, buffer)`` pairs, ordered like ``named_parameters()``."""
-        return self._named_members("_buffers", prefix, recurse, remove_duplicate)
-
-    def buffers(self, recurse: bool = True):
-        """A generator over the buffers."""
-        for _, buf in self.named_buffers(recurse=recurse):
-            yield buf
 
     # --- hooks ---------------------------------------------------------------------------
 
