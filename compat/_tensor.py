@@ -16,7 +16,7 @@ import warnings
 import numpy as np
 
 import funcgrad
-from compat import _autograd, _dtypes
+from compat import _autograd, _backward, _dtypes
 from compat._autograd import TAPE
 from compat._tensor_types import CPU, Size, Storage, _DataAlias, device
 
@@ -361,7 +361,7 @@ class Tensor:
             inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
         if create_graph:
             warnings.warn(_CREATE_GRAPH_CYCLE, UserWarning, stacklevel=2)
-        _autograd.run_backward(
+        _backward.run_backward(
             [self],
             [gradient],
             retain_graph=retain_graph,

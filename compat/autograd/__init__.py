@@ -10,7 +10,7 @@ Example:
 
 from __future__ import annotations
 
-from compat._autograd import run_backward
+from compat._backward import run_backward
 from compat._grad_mode import enable_grad, no_grad, set_grad_enabled
 from compat._tensor import Tensor
 from compat.autograd.function import Function as Function, FunctionCtx as FunctionCtx
