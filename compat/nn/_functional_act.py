@@ -13,6 +13,7 @@ import warnings
 
 import numpy as np
 
+import funcgrad
 import funcgrad.nn.functional as fF
 import funcgrad.numpy as fnp
 from compat import _unary_ops
@@ -123,8 +124,31 @@ def selu(input, inplace=False):
     return _unary(name, "elu_cpu", fF.selu, input, inplace)
 
 
+def _float32(c):
+    """``c`` rounded to float32: PyTorch's CPU kernels hold some constants that way, even
+    for float64 tensors (a relative change of about 1e-8)."""
+    return float(np.float32(c))
+
+
+@funcgrad.custom_jvp
+def _celu(v, alpha):
+    return fF.celu(v, alpha)
+
+
+@_celu.defjvp
+def _celu_rule(primals, tangents):
+    """PyTorch's slope: 1 for ``x > 0``, else ``s * alpha * exp(x * s)`` with
+    ``s = 1 / float32(alpha)`` (so ``s * alpha`` at ``x = 0``)."""
+    (v, alpha), (t, _) = primals, tangents
+    s = 1.0 / _float32(alpha)
+    negative = fnp.where(v > 0, 0.0, v)
+    return _celu(v, alpha), t * fnp.where(v > 0, 1.0, s * alpha * fnp.exp(negative * s))
+
+
 def celu(input, alpha=1.0, inplace=False):
     """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``.
+
+    The gradient is PyTorch's: ``1 / alpha`` is rounded to float32 in it.
 
     Example:
         >>> import compat as torch
@@ -133,7 +157,7 @@ def celu(input, alpha=1.0, inplace=False):
         tensor([1.5000, 0.0000])
     """
     name = "CeluBackward1" if inplace else "CeluBackward0"
-    return _unary(name, "elu_cpu", lambda v: fF.celu(v, alpha), input, inplace)
+    return _unary(name, "elu_cpu", lambda v: _celu(v, alpha), input, inplace)
 
 
 def gelu(input, approximate="none"):
@@ -176,12 +200,23 @@ def mish(input, inplace=False):
     )
 
 
+_SIXTH = _float32(1 / 6)  # PyTorch's slope of hardsigmoid
+
+
+@funcgrad.custom_jvp
 def _hardsigmoid(v):
     return fnp.where(v <= -3.0, 0.0, fnp.where(v >= 3.0, 1.0, v / 6.0 + 0.5))
 
 
+@_hardsigmoid.defjvp
+def _hardsigmoid_rule(primals, tangents):
+    """Slope ``float32(1 / 6)`` strictly inside ``(-3, 3)``, 0 elsewhere (PyTorch's)."""
+    (v,), (t,) = primals, tangents
+    return _hardsigmoid(v), fnp.where((v > -3.0) & (v < 3.0), t * _SIXTH, 0.0)
+
+
 def hardsigmoid(input, inplace=False):
-    """``relu6(x + 3) / 6``.
+    """``relu6(x + 3) / 6``; its slope is PyTorch's float32 ``1 / 6``.
 
     Example:
         >>> import compat as torch
