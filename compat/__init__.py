@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib
 
 from compat import _methods, autograd as autograd, cuda as cuda
+from compat._cast import clone as clone
 from compat._compare import (
     allclose as allclose,
     bitwise_and as bitwise_and,
@@ -167,7 +168,7 @@ from compat._math import (
     sub as sub,
     where as where,
 )
-from compat._methods import clone as clone, log_softmax as log_softmax, softmax as softmax
+from compat._methods import log_softmax as log_softmax, softmax as softmax
 from compat._order_stats import (
     amax as amax,
     amin as amin,

@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 import funcgrad.nn.functional as fF
 from compat import (
     _cast,
@@ -24,8 +22,7 @@ from compat import (
     _unary_ops,
 )
 from compat._autograd import apply
-from compat._tensor import Tensor, wrap
-from compat._tensor_types import check_device
+from compat._tensor import Tensor
 
 
 def _swap(fn):
@@ -95,135 +92,6 @@ def _invert(self):
     return _compare.bitwise_not(self)
 
 
-def clone(input, *, memory_format=None):  # noqa: A002
-    """A copy that stays in the graph (``CloneBackward0``)."""
-    if input._rg:
-        return apply(
-            "CloneBackward0", lambda v: v + 0 if v.dtype.kind != "b" else v, input, saves=()
-        )
-    return wrap(np.array(input._s.array, order="C"))
-
-
-def contiguous(self, memory_format=None):
-    """Itself when C-contiguous, else a contiguous copy."""
-    a = self._s.array
-    if a.flags.c_contiguous:
-        return self
-    if self._rg:
-        import funcgrad.numpy as fnp
-
-        shape = a.shape
-        return apply("CloneBackward0", lambda v: fnp.reshape(fnp.ravel(v), shape), self, saves=())
-    return wrap(np.ascontiguousarray(a))
-
-
-def is_contiguous(self, memory_format=None) -> bool:
-    """Whether the data is laid out in C order (``x.t()`` is not)."""
-    return bool(self._s.array.flags.c_contiguous)
-
-
-def _parse_to(args, kwargs):
-    dtype = kwargs.pop("dtype", None)
-    device = kwargs.pop("device", None)
-    copy = kwargs.pop("copy", False)
-    kwargs.pop("non_blocking", None)
-    kwargs.pop("memory_format", None)
-    for a in args:
-        if isinstance(a, _dtypes.dtype):
-            dtype = a
-        elif isinstance(a, Tensor):
-            dtype = a.dtype
-        elif isinstance(a, (str,)) or type(a).__name__ == "device":
-            device = a
-        elif isinstance(a, bool):
-            pass
-        else:
-            raise TypeError(
-                f"to() received an invalid combination of arguments - got {type(a).__name__}"
-            )
-    if kwargs:
-        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
-    return dtype, device, copy
-
-
-def to(self, *args, **kwargs):
-    """Convert dtype (and device: the CPU only); itself when nothing changes.
-
-    Example:
-        >>> import compat as torch
-        >>> x = torch.tensor([1.7, 2.0])
-        >>> x.to(torch.long), x.to("cpu") is x
-        (tensor([1, 2]), True)
-    """
-    dtype, device, copy = _parse_to(args, dict(kwargs))
-    check_device(device)
-    if dtype is None:
-        return clone(self) if copy else self
-    return _cast.to_dtype(self, _dtypes.to_numpy(dtype), copy)
-
-
-def _converter(d, name):
-    def op(self, memory_format=None):
-        return _cast.to_dtype(self, d.np)
-
-    op.__name__ = name
-    op.__doc__ = f"``to({d})``."
-    return op
-
-
-def type_(self, dtype=None, non_blocking=False, **_):
-    """The type name (``'torch.FloatTensor'``), or a conversion to ``dtype``."""
-    if dtype is None:
-        return f"torch.{_dtypes.TENSOR_TYPE[self.dtype]}"
-    if isinstance(dtype, str):
-        names = {f"torch.{v}": k for k, v in _dtypes.TENSOR_TYPE.items()}
-        dtype = names[dtype]
-    return _cast.to_dtype(self, _dtypes.to_numpy(dtype))
-
-
-def type_as(self, other):
-    """Converted to ``other``'s dtype."""
-    return _cast.to_dtype(self, other._s.array.dtype)
-
-
-def cpu(self, memory_format=None):
-    """Itself (compat tensors live on the CPU)."""
-    return self
-
-
-def cuda(self, device=None, non_blocking=False, memory_format=None):
-    """Refused: compat has no CUDA (``torch.cuda.is_available()`` is False)."""
-    raise AssertionError("Torch not compiled with CUDA enabled")
-
-
-def _new(fill):
-    def op(self, *size, dtype=None, device=None, requires_grad=False, **_):
-        from compat._creation import _size
-
-        shape = _size(size)
-        dt = self._s.array.dtype if dtype is None else _dtypes.to_numpy(dtype)
-        t = wrap(np.full(shape, fill, dt))
-        if requires_grad:
-            t.requires_grad_(True)
-        return t
-
-    return op
-
-
-def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
-    """A tensor of ``fill_value`` with this dtype."""
-    dt = self._s.array.dtype if dtype is None else _dtypes.to_numpy(dtype)
-    t = wrap(np.full(tuple(size), fill_value, dt))
-    return t.requires_grad_(True) if requires_grad else t
-
-
-def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
-    """A new tensor from data, with this dtype by default."""
-    from compat._creation import tensor
-
-    return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
-
-
 def masked_fill_(self, mask, value):
     """``masked_fill`` in place."""
     _inplace.check_inplace(self)
@@ -281,194 +149,80 @@ def _imag(self):
     return apply("ImagBackward0", fnp.imag, self, saves=())
 
 
+# fmt: off
 METHODS = {
     # arithmetic
-    "add": _math.add,
-    "sub": _math.sub,
-    "subtract": _math.sub,
-    "mul": _math.mul,
-    "multiply": _math.mul,
-    "div": _math.div,
-    "divide": _math.div,
-    "true_divide": _math.div,
-    "floor_divide": _math.floor_divide,
-    "remainder": _math.remainder,
-    "fmod": _math.fmod,
-    "pow": _math.pow,
-    "float_power": _math.float_power,
-    "neg": _math.neg,
-    "negative": _math.neg,
-    "atan2": _math.atan2,
-    "arctan2": _math.atan2,
-    "maximum": _math.maximum,
-    "minimum": _math.minimum,
-    "fmax": _math.maximum,
-    "fmin": _math.minimum,
-    "hypot": _math.hypot,
-    "logaddexp": _math.logaddexp,
-    "clamp": _unary_ops.clamp,
-    "clip": _unary_ops.clamp,
-    "clamp_min": _unary_ops.clamp_min,
-    "clamp_max": _unary_ops.clamp_max,
-    "lerp": _math.lerp,
-    "nan_to_num": _unary_ops.nan_to_num,
-    "addcmul": _inplace.addcmul,
-    "addcdiv": _inplace.addcdiv,
+    "add": _math.add, "sub": _math.sub, "subtract": _math.sub, "mul": _math.mul,
+    "multiply": _math.mul, "div": _math.div, "divide": _math.div, "true_divide": _math.div,
+    "floor_divide": _math.floor_divide, "remainder": _math.remainder, "fmod": _math.fmod,
+    "pow": _math.pow, "float_power": _math.float_power, "neg": _math.neg, "negative": _math.neg,
+    "atan2": _math.atan2, "arctan2": _math.atan2, "maximum": _math.maximum,
+    "minimum": _math.minimum, "fmax": _math.maximum, "fmin": _math.minimum, "hypot": _math.hypot,
+    "logaddexp": _math.logaddexp, "clamp": _unary_ops.clamp, "clip": _unary_ops.clamp,
+    "clamp_min": _unary_ops.clamp_min, "clamp_max": _unary_ops.clamp_max, "lerp": _math.lerp,
+    "nan_to_num": _unary_ops.nan_to_num, "addcmul": _inplace.addcmul, "addcdiv": _inplace.addcdiv,
     # comparisons and logic
-    "eq": _compare.eq,
-    "ne": _compare.ne,
-    "lt": _compare.lt,
-    "le": _compare.le,
-    "gt": _compare.gt,
-    "ge": _compare.ge,
-    "greater": _compare.gt,
-    "greater_equal": _compare.ge,
-    "less": _compare.lt,
-    "less_equal": _compare.le,
-    "not_equal": _compare.ne,
-    "logical_and": _compare.logical_and,
-    "logical_or": _compare.logical_or,
-    "logical_xor": _compare.logical_xor,
-    "logical_not": _compare.logical_not,
-    "bitwise_and": _compare.bitwise_and,
-    "bitwise_or": _compare.bitwise_or,
-    "bitwise_xor": _compare.bitwise_xor,
-    "bitwise_not": _compare.bitwise_not,
-    "isnan": _compare.isnan,
-    "isinf": _compare.isinf,
-    "isfinite": _compare.isfinite,
-    "signbit": _compare.signbit,
-    "equal": _compare.equal,
-    "allclose": _compare.allclose,
-    "isclose": _compare.isclose,
+    "eq": _compare.eq, "ne": _compare.ne, "lt": _compare.lt, "le": _compare.le, "gt": _compare.gt,
+    "ge": _compare.ge, "greater": _compare.gt, "greater_equal": _compare.ge, "less": _compare.lt,
+    "less_equal": _compare.le, "not_equal": _compare.ne, "logical_and": _compare.logical_and,
+    "logical_or": _compare.logical_or, "logical_xor": _compare.logical_xor,
+    "logical_not": _compare.logical_not, "bitwise_and": _compare.bitwise_and,
+    "bitwise_or": _compare.bitwise_or, "bitwise_xor": _compare.bitwise_xor,
+    "bitwise_not": _compare.bitwise_not, "isnan": _compare.isnan, "isinf": _compare.isinf,
+    "isfinite": _compare.isfinite, "signbit": _compare.signbit, "equal": _compare.equal,
+    "allclose": _compare.allclose, "isclose": _compare.isclose,
     # reductions
-    "sum": _reduce.sum,
-    "nansum": _reduce.nansum,
-    "mean": _reduce.mean,
-    "nanmean": _reduce.nanmean,
-    "prod": _reduce.prod,
-    "std": _reduce.std,
-    "var": _reduce.var,
-    "norm": _reduce.norm,
-    "max": _order_stats.max,
-    "min": _order_stats.min,
-    "amax": _order_stats.amax,
-    "amin": _order_stats.amin,
-    "aminmax": _order_stats.aminmax,
-    "argmax": _order_stats.argmax,
-    "argmin": _order_stats.argmin,
-    "logsumexp": _reduce.logsumexp,
-    "cumsum": _reduce.cumsum,
-    "cumprod": _reduce.cumprod,
-    "all": _reduce.all,
-    "any": _reduce.any,
-    "count_nonzero": _reduce.count_nonzero,
-    "sort": _order_stats.sort,
-    "argsort": _order_stats.argsort,
-    "topk": _order_stats.topk,
-    "median": _order_stats.median,
+    "sum": _reduce.sum, "nansum": _reduce.nansum, "mean": _reduce.mean, "nanmean": _reduce.nanmean,
+    "prod": _reduce.prod, "std": _reduce.std, "var": _reduce.var, "norm": _reduce.norm,
+    "max": _order_stats.max, "min": _order_stats.min, "amax": _order_stats.amax,
+    "amin": _order_stats.amin, "aminmax": _order_stats.aminmax, "argmax": _order_stats.argmax,
+    "argmin": _order_stats.argmin, "logsumexp": _reduce.logsumexp, "cumsum": _reduce.cumsum,
+    "cumprod": _reduce.cumprod, "all": _reduce.all, "any": _reduce.any,
+    "count_nonzero": _reduce.count_nonzero, "sort": _order_stats.sort,
+    "argsort": _order_stats.argsort, "topk": _order_stats.topk, "median": _order_stats.median,
     # shapes
-    "view": _shape.view,
-    "reshape": _shape.reshape,
-    "view_as": _shape.view_as,
-    "reshape_as": _shape.reshape_as,
-    "flatten": _shape.flatten,
-    "unflatten": _shape.unflatten,
-    "ravel": _shape.ravel,
-    "permute": _shape.permute,
-    "transpose": _shape.transpose,
-    "swapaxes": _shape.transpose,
-    "swapdims": _shape.transpose,
-    "t": _shape.t,
-    "movedim": _shape.movedim,
-    "moveaxis": _shape.movedim,
-    "unsqueeze": _shape.unsqueeze,
-    "squeeze": _shape.squeeze,
-    "expand": _shape.expand,
-    "expand_as": _shape.expand_as,
-    "broadcast_to": _shape.broadcast_to,
-    "repeat": _shape.repeat,
-    "tile": _shape.tile,
-    "repeat_interleave": _shape.repeat_interleave,
-    "flip": _shape.flip,
-    "roll": _shape.roll,
-    "narrow": _shape.narrow,
-    "tril": _shape.tril,
-    "triu": _shape.triu,
-    "diag": _shape.diag,
-    "diagonal": _shape.diagonal,
-    "trace": _shape.trace,
-    "split": _joins.split,
-    "chunk": _joins.chunk,
-    "tensor_split": _joins.tensor_split,
-    "unbind": _joins.unbind,
-    "index_select": _index.index_select,
-    "gather": _index.gather,
-    "take": _index.take,
-    "masked_fill": _index.masked_fill,
-    "masked_select": _index.masked_select,
-    "nonzero": _index.nonzero,
-    "argwhere": _index.argwhere,
-    "scatter": _index.scatter,
-    "scatter_add": _index.scatter_add,
-    "index_add": _index.index_add,
+    "view": _shape.view, "reshape": _shape.reshape, "view_as": _shape.view_as,
+    "reshape_as": _shape.reshape_as, "flatten": _shape.flatten, "unflatten": _shape.unflatten,
+    "ravel": _shape.ravel, "permute": _shape.permute, "transpose": _shape.transpose,
+    "swapaxes": _shape.transpose, "swapdims": _shape.transpose, "t": _shape.t,
+    "movedim": _shape.movedim, "moveaxis": _shape.movedim, "unsqueeze": _shape.unsqueeze,
+    "squeeze": _shape.squeeze, "expand": _shape.expand, "expand_as": _shape.expand_as,
+    "broadcast_to": _shape.broadcast_to, "repeat": _shape.repeat, "tile": _shape.tile,
+    "repeat_interleave": _shape.repeat_interleave, "flip": _shape.flip, "roll": _shape.roll,
+    "narrow": _shape.narrow, "tril": _shape.tril, "triu": _shape.triu, "diag": _shape.diag,
+    "diagonal": _shape.diagonal, "trace": _shape.trace, "split": _joins.split,
+    "chunk": _joins.chunk, "tensor_split": _joins.tensor_split, "unbind": _joins.unbind,
+    "index_select": _index.index_select, "gather": _index.gather, "take": _index.take,
+    "masked_fill": _index.masked_fill, "masked_select": _index.masked_select,
+    "nonzero": _index.nonzero, "argwhere": _index.argwhere, "scatter": _index.scatter,
+    "scatter_add": _index.scatter_add, "index_add": _index.index_add,
     # products
-    "matmul": _linalg.matmul,
-    "mm": _linalg.mm,
-    "bmm": _linalg.bmm,
-    "mv": _linalg.mv,
-    "dot": _linalg.dot,
-    "inner": _linalg.dot,
-    "outer": _linalg.outer,
-    "ger": _linalg.outer,
-    "addmm": _linalg.addmm,
-    "cross": _linalg.cross,
+    "matmul": _linalg.matmul, "mm": _linalg.mm, "bmm": _linalg.bmm, "mv": _linalg.mv,
+    "dot": _linalg.dot, "inner": _linalg.dot, "outer": _linalg.outer, "ger": _linalg.outer,
+    "addmm": _linalg.addmm, "cross": _linalg.cross,
     # activations
-    "softmax": _dim_required(softmax),
-    "log_softmax": _dim_required(log_softmax),
+    "softmax": _dim_required(softmax), "log_softmax": _dim_required(log_softmax),
     # copies, conversion
-    "clone": clone,
-    "contiguous": contiguous,
-    "is_contiguous": is_contiguous,
-    "to": to,
-    "type": type_,
-    "type_as": type_as,
-    "cpu": cpu,
-    "cuda": cuda,
-    "float": _converter(_dtypes.float32, "float"),
-    "double": _converter(_dtypes.float64, "double"),
-    "half": _converter(_dtypes.float16, "half"),
-    "long": _converter(_dtypes.int64, "long"),
-    "int": _converter(_dtypes.int32, "int"),
-    "short": _converter(_dtypes.int16, "short"),
-    "char": _converter(_dtypes.int8, "char"),
-    "byte": _converter(_dtypes.uint8, "byte"),
-    "bool": _converter(_dtypes.bool, "bool"),
-    "new_zeros": _new(0),
-    "new_ones": _new(1),
-    "new_empty": _new(0),
-    "new_full": new_full,
-    "new_tensor": new_tensor,
-    "where": where_method,
-    "sum_to_size": sum_to_size,
+    "clone": _cast.clone, "contiguous": _cast.contiguous, "is_contiguous": _cast.is_contiguous,
+    "to": _cast.to, "type": _cast.type_, "type_as": _cast.type_as, "cpu": _cast.cpu,
+    "cuda": _cast.cuda, "float": _cast._converter(_dtypes.float32, "float"),
+    "double": _cast._converter(_dtypes.float64, "double"),
+    "half": _cast._converter(_dtypes.float16, "half"),
+    "long": _cast._converter(_dtypes.int64, "long"), "int": _cast._converter(_dtypes.int32, "int"),
+    "short": _cast._converter(_dtypes.int16, "short"),
+    "char": _cast._converter(_dtypes.int8, "char"), "byte": _cast._converter(_dtypes.uint8, "byte"),
+    "bool": _cast._converter(_dtypes.bool, "bool"), "new_zeros": _cast._new(0),
+    "new_ones": _cast._new(1), "new_empty": _cast._new(0), "new_full": _cast.new_full,
+    "new_tensor": _cast.new_tensor, "where": where_method, "sum_to_size": sum_to_size,
     # in place
-    "zero_": _inplace.zero_,
-    "fill_": _inplace.fill_,
-    "copy_": _inplace.copy_,
-    "addcmul_": _inplace.addcmul_,
-    "addcdiv_": _inplace.addcdiv_,
-    "uniform_": _inplace.uniform_,
-    "normal_": _inplace.normal_,
-    "bernoulli_": _inplace.bernoulli_,
-    "random_": _inplace.random_,
-    "masked_fill_": masked_fill_,
-    "unique": _order_stats.unique,
-    "bincount": _reduce.bincount,
-    "diff": _joins.diff,
-    "index_fill": _index.index_fill,
-    "inverse": _linalg.inverse,
+    "zero_": _inplace.zero_, "fill_": _inplace.fill_, "copy_": _inplace.copy_,
+    "addcmul_": _inplace.addcmul_, "addcdiv_": _inplace.addcdiv_, "uniform_": _inplace.uniform_,
+    "normal_": _inplace.normal_, "bernoulli_": _inplace.bernoulli_, "random_": _inplace.random_,
+    "masked_fill_": masked_fill_, "unique": _order_stats.unique, "bincount": _reduce.bincount,
+    "diff": _joins.diff, "index_fill": _index.index_fill, "inverse": _linalg.inverse,
     "det": _linalg.det,
 }
+# fmt: on
 
 for _name in _unary_ops._UNARY:
     METHODS[_name] = getattr(_unary_ops, _name)
