@@ -214,16 +214,11 @@ def problems(row, lib):
 
 # Rows where compat differs from the recording (compat/ must change; each runs as a strict
 # xfail, so the fix shows as an XPASS failure until its entry goes).
-FLOAT_CONSTANTS = (
-    "PyTorch's CPU kernel rounds a constant to float32 even in float64 ({}); compat uses the "
-    "exact double, a relative difference of about 1e-8"
-)
 PROMOTION = (
     "PyTorch computes {} in the float32 input's dtype and promotes afterwards; compat "
     "promotes first, so the float64 result differs by about 1e-9 relative"
 )
 KNOWN_MISMATCHES = {
-    "losses:bce_clamped:float64": FLOAT_CONSTANTS.format("the 1e-12 clamp of the gradient"),
     "losses:ce_probs_f64:float32": PROMOTION.format("log_softmax"),
     "losses:bce_logits_f64_target:float32": PROMOTION.format("log_sigmoid"),
     "functional:batch_norm_eval:float64": (

@@ -181,7 +181,8 @@ def _cross_entropy_probs(input, target, weight, ignore_index, reduction, smoothi
 
 # --- binary -----------------------------------------------------------------------------
 
-_EPSILON = 1e-12  # PyTorch's floor of p (1 - p) in BCE's gradient
+# PyTorch's floor of p (1 - p) in BCE's gradient: a float32 constant, also for float64
+_EPSILON = float(np.float32(1e-12))
 
 
 def _clamped_logs(p):
@@ -199,7 +200,7 @@ def _bce_terms(p, y):
 
 @_bce_terms.defjvp
 def _bce_rule(primals, tangents):
-    """PyTorch's derivatives: ``(p - y) / max(p (1 - p), 1e-12)`` in p and
+    """PyTorch's derivatives: ``(p - y) / max(p (1 - p), _EPSILON)`` in p and
     ``log(1 - p) - log(p)`` (infinite at 0 and 1) in y."""
     (p, y), (tp, ty) = primals, tangents
     log_p, log_1p = _clamped_logs(p)
@@ -222,7 +223,8 @@ def binary_cross_entropy(
 ):
     """``-(y log p + (1 - y) log(1 - p))`` of probabilities, each log clamped at -100.
 
-    The gradient in ``p`` is PyTorch's ``(p - y) / max(p (1 - p), 1e-12)``.
+    The gradient in ``p`` is PyTorch's ``(p - y) / max(p (1 - p), eps)``, ``eps`` the
+    float32 ``1e-12``.
 
     Example:
         >>> import compat as torch
