@@ -205,3 +205,42 @@ def test_property_test_runs_under_pytest():
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "3 passed" in done.stdout
+
+
+def test_compat_digits_trains_and_saves_a_file_pytorch_reads(tmp_path, capsys):
+    """The PyTorch-style script learns on compat; real torch loads its state dict and,
+    running the same architecture, gives the same logits."""
+    ex = _load("compat_digits")
+    path = tmp_path / "cnn.pt"
+    result = ex.main(["--epochs", "3", "--save", str(path)])
+    assert result["accuracy"] > 0.85 and result["reloaded_same"]
+    assert "epoch 3: loss" in capsys.readouterr().out
+
+    import compat
+
+    x = compat.tensor(np.random.default_rng(0).uniform(0, 1, (5, 1, 8, 8)), dtype=compat.float32)
+    model = result["model"].eval()
+    with compat.no_grad():
+        ours = model(x).numpy()
+    torch = pytest.importorskip("torch")
+    state = torch.load(path)  # weights_only=True: only tensors and containers
+    theirs = _load_with_torch(ex, torch)
+    theirs.load_state_dict(state)
+    theirs.eval()
+    with torch.no_grad():
+        np.testing.assert_allclose(
+            theirs(torch.from_numpy(x.numpy())).numpy(), ours, rtol=1e-4, atol=1e-5
+        )
+
+
+def _load_with_torch(ex, torch):
+    """The example's Net class, built against real torch (same source, torch's modules)."""
+    import ast
+
+    source = (EXAMPLES / "compat_digits.py").read_text()
+    node = next(
+        n for n in ast.parse(source).body if isinstance(n, ast.ClassDef) and n.name == "Net"
+    )
+    ns = {"nn": torch.nn, "F": torch.nn.functional, "torch": torch}
+    exec(ast.get_source_segment(source, node), ns)
+    return ns["Net"]()
