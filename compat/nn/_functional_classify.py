@@ -110,6 +110,11 @@ def nll_loss(
     )
 
 
+def _log_softmax_kernel(input):
+    """The name of PyTorch's log_softmax kernel over the class dimension of ``input``."""
+    return "log_softmax_lastdim_kernel_impl" if input.ndim <= 2 else "log_softmax_kernel_impl"
+
+
 def cross_entropy(
     input,
     target,
@@ -142,7 +147,7 @@ def cross_entropy(
         )
     if input.shape == target.shape:
         return _cross_entropy_probs(input, target, weight, ignore_index, reduction, label_smoothing)
-    float_only(input, "log_softmax_lastdim_kernel_impl")
+    float_only(input, _log_softmax_kernel(input))
     t = _class_target(input, target, weight)
     _no_weight_grad(weight, "nll_loss_forward")
     if label_smoothing:
@@ -165,10 +170,15 @@ def _cross_entropy_probs(input, target, weight, ignore_index, reduction, smoothi
         )
     if ignore_index >= 0:
         raise RuntimeError("ignore_index is not supported for floating point target")
-    rt = _dtypes.promote_types(input._s.array.dtype, target._s.array.dtype)
-    input, target = to_dtype(input, rt), to_dtype(target, rt)
-    if weight is not None:
-        weight = to_dtype(weight, rt)
+    n_classes = input.shape[1] if input.ndim > 1 else input.shape[0]
+    if weight is not None and (weight.ndim != 1 or weight.numel() != n_classes):
+        raise RuntimeError(
+            f"cross_entropy: weight tensor should be defined either for all {n_classes} "
+            f"classes or no classes but got weight tensor of shape: {list(weight.shape)}"
+        )
+    # log_softmax runs in the input's dtype; the product with the target (and weight)
+    # promotes after it, as in PyTorch
+    float_only(input, _log_softmax_kernel(input))
     name = "DivBackward1" if reduction == "mean" else "NegBackward0"
     return apply(
         name,
@@ -275,6 +285,20 @@ def _broadcastable_to(weight, shape):
             )
 
 
+def _bce_with_logits(x, y, w, pw, reduction):
+    """PyTorch's steps and dtypes: ``log_sigmoid(x)`` (times ``1 + (pw - 1) y``) in the
+    input's dtype; ``(1 - y) x`` minus it, times ``w``, each kept in the target's dtype."""
+    log_sig = fF.log_sigmoid(x)
+    if pw is not None:
+        log_sig = fnp.astype(log_sig * ((pw - 1) * y + 1), x.dtype)
+    loss = fnp.astype(fnp.astype((1 - y) * x, y.dtype) - log_sig, y.dtype)
+    if w is not None:
+        loss = fnp.astype(loss * w, y.dtype)
+    return (
+        fnp.mean(loss) if reduction == "mean" else (fnp.sum(loss) if reduction == "sum" else loss)
+    )
+
+
 def binary_cross_entropy_with_logits(
     input,
     target,
@@ -316,19 +340,18 @@ def binary_cross_entropy_with_logits(
             f"output type {scalar_name(target)}"
         )
     float_only(input, "log_sigmoid_cpu")
+    # each weight takes the dtype PyTorch's product with the target computes in
     if pos_weight is not None:
         _math._broadcast_check(pos_weight, target)
         _no_weight_grad(pos_weight, "binary_cross_entropy_with_logits", "pos_weight")
-        pos_weight = to_dtype(pos_weight, dt)
+        pos_weight = to_dtype(pos_weight, _dtypes.result_type(pos_weight, target))
     if weight is not None:
         _math._broadcast_check(input, weight)
         _no_weight_grad(weight, "binary_cross_entropy_with_logits")
-        weight = to_dtype(weight, dt)
+        weight = to_dtype(weight, _dtypes.result_type(target, weight))
     return apply(
         "BinaryCrossEntropyWithLogitsBackward0",
-        lambda x, y, w, pw: fF.binary_cross_entropy_with_logits(
-            x if x.dtype == dt else fnp.astype(x, dt), y, w, reduction, pw
-        ),
+        lambda x, y, w, pw: _bce_with_logits(x, y, w, pw, reduction),
         input,
         target,
         weight,
