@@ -225,11 +225,6 @@ FLOAT32_KERNEL = (
 KNOWN_MISMATCHES = {
     "losses:ce_probs_f64:float32": FLOAT32_KERNEL.format("log_softmax"),
     "losses:bce_logits_f64_target:float32": FLOAT32_KERNEL.format("log_sigmoid"),
-    "functional:batch_norm_eval:float64": (
-        "float64 input and weights with float32 running stats: PyTorch says 'expected scalar "
-        "type Double but found Float', compat 'mixed dtype (CPU): all inputs must share same "
-        "datatype.'"
-    ),
 }
 
 

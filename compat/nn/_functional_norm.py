@@ -13,23 +13,30 @@ from compat._autograd import apply
 from compat._cast import to_dtype
 from compat._grad_mode import no_grad
 from compat._tensor_types import Size
-from compat.nn._functional_common import require_tensor
+from compat.nn._functional_common import require_tensor, scalar_name
 from funcgrad.nn import BatchNormState
 
 # --- normalisation ----------------------------------------------------------------------
 
 
 def _mixed_dtype_check(input, *params):
-    """PyTorch's CPU rule: parameters share the input's dtype (float32 ones may go with a
-    float16 input); the parameters of a half input are cast to it here."""
+    """PyTorch's CPU rule. The first parameter given decides: of the input's dtype, every
+    other must be too (the kernel's "expected scalar type" error); of another dtype, the
+    call is mixed, allowed only for float32 parameters with a float16 input (cast to it
+    here)."""
     dt = input._s.array.dtype
     given = [p for p in params if p is not None]
-    if all(p._s.array.dtype == dt for p in given):
+    if not given or given[0]._s.array.dtype == dt:
+        for p in given:
+            if p._s.array.dtype != dt:
+                raise RuntimeError(
+                    f"expected scalar type {scalar_name(input)} but found {scalar_name(p)}"
+                )
         return params
-    if dt == np.float64:
-        raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
-    if dt != np.float16 or any(p._s.array.dtype != np.float32 for p in given):
+    if any(p._s.array.dtype != np.float32 for p in given):
         raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+    if dt != np.float16:
+        raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
     return tuple(None if p is None else to_dtype(p, dt) for p in params)
 
 
