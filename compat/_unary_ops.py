@@ -154,9 +154,6 @@ arcsin, arccos, arctan = globals()["asin"], globals()["acos"], globals()["atan"]
 fix = globals()["trunc"]
 
 
-_INT_KEEP = {"abs", "relu", "sign", "floor", "ceil", "round", "trunc", "square", "positive"}
-
-
 def clamp(input, min=None, max=None):  # noqa: A001, A002
     """Limit values to [min, max]; the gradient is 1 on the closed interval.
 
