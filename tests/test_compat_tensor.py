@@ -4,8 +4,6 @@ Every test takes the module under test as the fixture ``T`` and runs twice: on c
 and on torch itself when it is installed. The expected values, dtypes and error texts
 written here are PyTorch's (COMPAT_SPEC rows, or numbers printed by torch 2.13); the torch
 run shows that they are, so a number that came from compat could not pass unnoticed.
-A test that fails on compat because of a bug in a file this suite does not own is marked
-``known_bug`` (a strict xfail on compat only), with the reason.
 """
 
 import contextlib
@@ -26,12 +24,6 @@ def library(name):
 def T(request):  # noqa: N802 (the module stands for ``torch``)
     """The module under test."""
     return library(request.param)
-
-
-def known_bug(reason):
-    """Run a test on compat as a strict xfail (and normally on torch)."""
-    compat_param = pytest.param("compat", marks=pytest.mark.xfail(strict=True, reason=reason))
-    return pytest.mark.parametrize("T", [compat_param, "torch"], indirect=True)
 
 
 def values(t):
