@@ -93,7 +93,13 @@ def add(input, other, *, alpha=1, out=None):  # noqa: A002
 
 
 def sub(input, other, *, alpha=1, out=None):  # noqa: A002
-    """``input - alpha * other``."""
+    """``input - alpha * other``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.sub(torch.tensor([5, 6]), torch.tensor([1, 2]), alpha=2)
+        tensor([3, 2])
+    """
     _broadcast_check(input, other)
     if _is_bool(input) and _is_bool(other):
         raise RuntimeError(
@@ -112,14 +118,26 @@ def _is_bool(x):
 
 
 def rsub(input, other, *, alpha=1):  # noqa: A002
-    """``other - alpha * input``."""
+    """``other - alpha * input``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.rsub(torch.tensor([1, 2]), 10)
+        tensor([9, 8])
+    """
     if alpha != 1:
         input = mul(input, alpha)
     return binary("RsubBackward1", fnp.subtract, other, input, saves=())
 
 
 def mul(input, other, *, out=None):  # noqa: A002
-    """``input * other``."""
+    """``input * other``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.mul(torch.tensor([1, 2]), 3), torch.mul(torch.tensor([1, 2]), 0.5)
+        (tensor([3, 6]), tensor([0.5000, 1.0000]))
+    """
     _broadcast_check(input, other)
     if isinstance(other, Tensor) or not isinstance(input, Tensor):
         return binary("MulBackward0", fnp.multiply, input, other)
@@ -160,7 +178,13 @@ def _int_zero_check(other, rt):
 
 
 def floor_divide(input, other):  # noqa: A002
-    """Division rounded down (Python's ``//``)."""
+    """Division rounded down (Python's ``//``).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.floor_divide(torch.tensor([7, -7]), 2)
+        tensor([ 3, -4])
+    """
     rt = _dtypes.result_type(input, other)
     _int_zero_check(other, rt)
     return binary("DivBackward0", _floordiv, input, other)
@@ -173,14 +197,26 @@ def _floordiv(a, b):
 
 
 def remainder(input, other):  # noqa: A002
-    """Python-style modulo (the result has the divisor's sign)."""
+    """Python-style modulo (the result has the divisor's sign).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.remainder(torch.tensor([-3, 3]), 2)
+        tensor([1, 1])
+    """
     rt = _dtypes.result_type(input, other)
     _int_zero_check(other, rt)
     return binary("RemainderBackward0", fnp.remainder, input, other)
 
 
 def fmod(input, other):  # noqa: A002
-    """C-style modulo (the result has the dividend's sign)."""
+    """C-style modulo (the result has the dividend's sign).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.fmod(torch.tensor([-3, 3]), 2)
+        tensor([-1,  1])
+    """
     return binary("FmodBackward0", fnp.fmod, input, other)
 
 
@@ -216,14 +252,26 @@ def pow(input, exponent):  # noqa: A001, A002
 
 
 def float_power(input, exponent):  # noqa: A002
-    """``input ** exponent`` in float64."""
+    """``input ** exponent`` in float64.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.float_power(torch.tensor([2, 3]), 2)
+        tensor([4., 9.], dtype=torch.float64)
+    """
     a = input.double() if isinstance(input, Tensor) else float(input)
     b = exponent.double() if isinstance(exponent, Tensor) else float(exponent)
     return pow(a, b)
 
 
 def neg(input):  # noqa: A002
-    """``-input``."""
+    """``-input``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.neg(torch.tensor([1, -2]))
+        tensor([-1,  2])
+    """
     if input._s.array.dtype == np.bool_:
         raise RuntimeError(
             "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
@@ -236,7 +284,13 @@ negative = neg
 
 
 def atan2(input, other):  # noqa: A002
-    """The angle of the point (other, input)."""
+    """The angle of the point (other, input).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.atan2(torch.tensor([1.0, 1.0]), torch.tensor([1.0, -1.0]))
+        tensor([0.7854, 2.3562])
+    """
     return binary("Atan2Backward0", fnp.arctan2, input, other, float_result=True)
 
 
@@ -244,12 +298,24 @@ arctan2 = atan2
 
 
 def maximum(input, other):  # noqa: A002
-    """Elementwise maximum (ties share the gradient)."""
+    """Elementwise maximum (ties share the gradient).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.maximum(torch.tensor([1, 4]), torch.tensor([3, 2]))
+        tensor([3, 4])
+    """
     return binary("MaximumBackward0", fnp.maximum, input, other)
 
 
 def minimum(input, other):  # noqa: A002
-    """Elementwise minimum (ties share the gradient)."""
+    """Elementwise minimum (ties share the gradient).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.minimum(torch.tensor([1, 4]), torch.tensor([3, 2]))
+        tensor([1, 2])
+    """
     return binary("MinimumBackward0", fnp.minimum, input, other)
 
 
@@ -258,12 +324,24 @@ fmin = minimum
 
 
 def hypot(input, other):  # noqa: A002
-    """``sqrt(input**2 + other**2)``."""
+    """``sqrt(input**2 + other**2)``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.hypot(torch.tensor([3.0, 5.0]), torch.tensor([4.0, 12.0]))
+        tensor([ 5., 13.])
+    """
     return binary("HypotBackward0", fnp.hypot, input, other)
 
 
 def logaddexp(input, other):  # noqa: A002
-    """``log(exp(input) + exp(other))``, stably."""
+    """``log(exp(input) + exp(other))``, stably.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.logaddexp(torch.tensor([0.0, 1.0]), torch.tensor([0.0, 2.0]))
+        tensor([0.6931, 2.3133])
+    """
     return binary("LogaddexpBackward0", fnp.logaddexp, input, other)
 
 

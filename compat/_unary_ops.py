@@ -72,45 +72,46 @@ def _sgn(v):
 
 
 _UNARY = {
-    # name: (grad_fn name, funcgrad function, float only)
-    "exp": ("ExpBackward0", fnp.exp, True),
-    "exp2": ("Exp2Backward0", fnp.exp2, True),
-    "expm1": ("Expm1Backward0", fnp.expm1, True),
-    "log": ("LogBackward0", fnp.log, True),
-    "log2": ("Log2Backward0", fnp.log2, True),
-    "log10": ("Log10Backward0", fnp.log10, True),
-    "log1p": ("Log1PBackward0", fnp.log1p, True),
-    "sqrt": ("SqrtBackward0", fnp.sqrt, True),
-    "rsqrt": ("RsqrtBackward0", _rsqrt, True),
-    "sin": ("SinBackward0", fnp.sin, True),
-    "cos": ("CosBackward0", fnp.cos, True),
-    "tan": ("TanBackward0", fnp.tan, True),
-    "asin": ("AsinBackward0", fnp.arcsin, True),
-    "acos": ("AcosBackward0", fnp.arccos, True),
-    "atan": ("AtanBackward0", fnp.arctan, True),
-    "sinh": ("SinhBackward0", fnp.sinh, True),
-    "cosh": ("CoshBackward0", fnp.cosh, True),
-    "tanh": ("TanhBackward0", fnp.tanh, True),
-    "asinh": ("AsinhBackward0", fnp.arcsinh, True),
-    "acosh": ("AcoshBackward0", fnp.arccosh, True),
-    "atanh": ("AtanhBackward0", fnp.arctanh, True),
-    "sigmoid": ("SigmoidBackward0", _sigmoid, True),
-    "erf": ("ErfBackward0", fsp.erf, True),
-    "erfc": ("ErfcBackward0", fsp.erfc, True),
-    "lgamma": ("LgammaBackward0", fsp.gammaln, True),
-    "digamma": ("DigammaBackward0", fsp.digamma, True),
-    "reciprocal": ("ReciprocalBackward0", fnp.reciprocal, True),
-    "abs": ("AbsBackward0", fnp.abs, False),
-    "relu": ("ReluBackward0", _relu, False),
-    "sign": ("SignBackward0", _zero_gradient(fnp.sign), False),
-    "sgn": ("SgnBackward0", _zero_gradient(_sgn), False),
-    "floor": ("FloorBackward0", _zero_gradient(fnp.floor), False),
-    "ceil": ("CeilBackward0", _zero_gradient(fnp.ceil), False),
-    "round": ("RoundBackward0", _zero_gradient(fnp.rint), False),
-    "trunc": ("TruncBackward0", _zero_gradient(fnp.trunc), False),
-    "frac": ("FracBackward0", _frac, False),
-    "square": ("PowBackward0", lambda v: v * v, False),
-    "positive": ("AliasBackward0", lambda v: v, False),
+    # name: (grad_fn name, funcgrad function, float only, example input, its result as
+    # PyTorch prints it, inside ``tensor(...)``)
+    "exp": ("ExpBackward0", fnp.exp, True, "[0.0, 1.0]", "[1.0000, 2.7183]"),
+    "exp2": ("Exp2Backward0", fnp.exp2, True, "[0.0, 1.0, 3.0]", "[1., 2., 8.]"),
+    "expm1": ("Expm1Backward0", fnp.expm1, True, "[0.0, 1.0]", "[0.0000, 1.7183]"),
+    "log": ("LogBackward0", fnp.log, True, "[1.0, 10.0]", "[0.0000, 2.3026]"),
+    "log2": ("Log2Backward0", fnp.log2, True, "[1.0, 8.0]", "[0., 3.]"),
+    "log10": ("Log10Backward0", fnp.log10, True, "[0.1, 10.0]", "[-1.,  1.]"),
+    "log1p": ("Log1PBackward0", fnp.log1p, True, "[0.0, 1.0]", "[0.0000, 0.6931]"),
+    "sqrt": ("SqrtBackward0", fnp.sqrt, True, "[4.0, 2.0]", "[2.0000, 1.4142]"),
+    "rsqrt": ("RsqrtBackward0", _rsqrt, True, "[4.0, 0.25]", "[0.5000, 2.0000]"),
+    "sin": ("SinBackward0", fnp.sin, True, "[0.0, 1.0]", "[0.0000, 0.8415]"),
+    "cos": ("CosBackward0", fnp.cos, True, "[0.0, 1.0]", "[1.0000, 0.5403]"),
+    "tan": ("TanBackward0", fnp.tan, True, "[0.0, 1.0]", "[0.0000, 1.5574]"),
+    "asin": ("AsinBackward0", fnp.arcsin, True, "[0.0, 1.0]", "[0.0000, 1.5708]"),
+    "acos": ("AcosBackward0", fnp.arccos, True, "[1.0, 0.0]", "[0.0000, 1.5708]"),
+    "atan": ("AtanBackward0", fnp.arctan, True, "[0.0, 1.0]", "[0.0000, 0.7854]"),
+    "sinh": ("SinhBackward0", fnp.sinh, True, "[0.0, 1.0]", "[0.0000, 1.1752]"),
+    "cosh": ("CoshBackward0", fnp.cosh, True, "[0.0, 1.0]", "[1.0000, 1.5431]"),
+    "tanh": ("TanhBackward0", fnp.tanh, True, "[0.0, 1.0]", "[0.0000, 0.7616]"),
+    "asinh": ("AsinhBackward0", fnp.arcsinh, True, "[0.0, 1.0]", "[0.0000, 0.8814]"),
+    "acosh": ("AcoshBackward0", fnp.arccosh, True, "[1.0, 2.0]", "[0.0000, 1.3170]"),
+    "atanh": ("AtanhBackward0", fnp.arctanh, True, "[0.0, 0.5]", "[0.0000, 0.5493]"),
+    "sigmoid": ("SigmoidBackward0", _sigmoid, True, "[0.0, 2.0]", "[0.5000, 0.8808]"),
+    "erf": ("ErfBackward0", fsp.erf, True, "[0.0, 1.0]", "[0.0000, 0.8427]"),
+    "erfc": ("ErfcBackward0", fsp.erfc, True, "[0.0, 1.0]", "[1.0000, 0.1573]"),
+    "lgamma": ("LgammaBackward0", fsp.gammaln, True, "[3.0, 0.5]", "[0.6931, 0.5724]"),
+    "digamma": ("DigammaBackward0", fsp.digamma, True, "[1.0, 2.0]", "[-0.5772,  0.4228]"),
+    "reciprocal": ("ReciprocalBackward0", fnp.reciprocal, True, "[2, 4]", "[0.5000, 0.2500]"),
+    "abs": ("AbsBackward0", fnp.abs, False, "[-1, 0, 2]", "[1, 0, 2]"),
+    "relu": ("ReluBackward0", _relu, False, "[-1.0, 0.5]", "[0.0000, 0.5000]"),
+    "sign": ("SignBackward0", _zero_gradient(fnp.sign), False, "[-2., 0., 3.]", "[-1.,  0.,  1.]"),
+    "sgn": ("SgnBackward0", _zero_gradient(_sgn), False, "[-2., 0., 3.]", "[-1.,  0.,  1.]"),
+    "floor": ("FloorBackward0", _zero_gradient(fnp.floor), False, "[-1.5, 1.5]", "[-2.,  1.]"),
+    "ceil": ("CeilBackward0", _zero_gradient(fnp.ceil), False, "[-1.5, 1.5]", "[-1.,  2.]"),
+    "round": ("RoundBackward0", _zero_gradient(fnp.rint), False, "[0.5, 1.5, 2.7]", "[0., 2., 3.]"),
+    "trunc": ("TruncBackward0", _zero_gradient(fnp.trunc), False, "[-1.7, 1.7]", "[-1.,  1.]"),
+    "frac": ("FracBackward0", _frac, False, "[-1.25, 1.75]", "[-0.2500,  0.7500]"),
+    "square": ("PowBackward0", lambda v: v * v, False, "[-2, 3]", "[4, 9]"),
+    "positive": ("AliasBackward0", lambda v: v, False, "[-2, 3]", "[-2,  3]"),
 }
 
 
@@ -130,11 +131,20 @@ _SAVES_RESULT = {
 }
 
 
-for _n, (_gname, _fn, _float) in _UNARY.items():
+_DOC = """Elementwise ``{name}`` (``{grad_fn}`` in the graph).
+
+Example:
+    >>> import compat as torch
+    >>> torch.{name}(torch.tensor({example}))
+    tensor({result})
+"""
+
+
+for _n, (_gname, _fn, _float, _example, _result) in _UNARY.items():
     globals()[_n] = _named(
         _n,
         _unary(_gname, _fn, float_only=_float, result=_n in _SAVES_RESULT),
-        f"Elementwise ``{_n}`` (``{_gname}`` in the graph).",
+        _DOC.format(name=_n, grad_fn=_gname, example=_example, result=_result),
     )
 
 
@@ -203,17 +213,35 @@ clip = clamp
 
 
 def clamp_min(input, min):  # noqa: A001, A002
-    """``clamp(input, min=min)``."""
+    """``clamp(input, min=min)``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.clamp_min(torch.tensor([-1.0, 2.0]), 0.0)
+        tensor([0., 2.])
+    """
     return _clamp(input, min, None, "ClampMinBackward0")
 
 
 def clamp_max(input, max):  # noqa: A001, A002
-    """``clamp(input, max=max)``."""
+    """``clamp(input, max=max)``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.clamp_max(torch.tensor([-1.0, 2.0]), 0.0)
+        tensor([-1.,  0.])
+    """
     return _clamp(input, None, max, "ClampMaxBackward0")
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):  # noqa: A002
-    """Replace NaN and infinities with finite numbers."""
+    """Replace NaN and infinities with finite numbers.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.nan_to_num(torch.tensor([float("nan"), float("inf"), 1.0]), posinf=9.0)
+        tensor([0., 9., 1.])
+    """
     return apply(
         "NanToNumBackward0",
         lambda v: fnp.nan_to_num(v, nan=nan, posinf=posinf, neginf=neginf),
