@@ -145,12 +145,24 @@ def addcdiv_(self: Tensor, tensor1, tensor2, *, value=1) -> Tensor:
 
 
 def addcmul(input, tensor1, tensor2, *, value=1):  # noqa: A002
-    """``input + value * tensor1 * tensor2``."""
+    """``input + value * tensor1 * tensor2``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.addcmul(torch.ones(2), torch.tensor([1., 2.]), torch.tensor([2., 4.]), value=0.5)
+        tensor([2., 5.])
+    """
     return _math.add(input, _math.mul(_math.mul(tensor1, tensor2), value))
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1):  # noqa: A002
-    """``input + value * tensor1 / tensor2``."""
+    """``input + value * tensor1 / tensor2``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.addcdiv(torch.ones(2), torch.tensor([1., 2.]), torch.tensor([2., 4.]), value=2)
+        tensor([2., 2.])
+    """
     return _math.add(input, _math.mul(_math.div(tensor1, tensor2), value))
 
 

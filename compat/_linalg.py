@@ -147,7 +147,14 @@ def matmul(input, other):  # noqa: A002
 
 
 def mm(input, mat2):  # noqa: A002
-    """Product of two matrices."""
+    """Product of two matrices.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.mm(torch.tensor([[1., 2.], [3., 4.]]), torch.tensor([[1.], [1.]]))
+        tensor([[3.],
+                [7.]])
+    """
     if input.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if mat2.ndim != 2:
@@ -159,7 +166,13 @@ def mm(input, mat2):  # noqa: A002
 
 
 def bmm(input, mat2):  # noqa: A002
-    """Batched product of 3-D tensors."""
+    """Batched product of 3-D tensors.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.bmm(torch.ones(1, 1, 3), torch.ones(1, 3, 2))
+        tensor([[[3., 3.]]])
+    """
     if input.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if mat2.ndim != 3:
@@ -176,7 +189,13 @@ def bmm(input, mat2):  # noqa: A002
 
 
 def mv(input, vec):  # noqa: A002
-    """Matrix-vector product."""
+    """Matrix-vector product.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.mv(torch.tensor([[1., 2.], [3., 4.]]), torch.tensor([1., 1.]))
+        tensor([3., 7.])
+    """
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
     da, db = input._s.array.dtype, vec._s.array.dtype
@@ -188,7 +207,13 @@ def mv(input, vec):  # noqa: A002
 
 
 def dot(input, other):  # noqa: A002
-    """Dot product of two 1-D tensors."""
+    """Dot product of two 1-D tensors.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.dot(torch.tensor([1., 2.]), torch.tensor([3., 4.]))
+        tensor(11.)
+    """
     if input.ndim != 1 or other.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
     return matmul(input, other)
@@ -198,7 +223,14 @@ inner = dot
 
 
 def outer(input, vec2):  # noqa: A002
-    """Outer product of two vectors (dtypes promote, as for ``*``)."""
+    """Outer product of two vectors (dtypes promote, as for ``*``).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.outer(torch.tensor([1, 2]), torch.tensor([1, 10, 100]))
+        tensor([[  1,  10, 100],
+                [  2,  20, 200]])
+    """
     for name, v in (("self", input), ("vec2", vec2)):
         if v.ndim != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v.ndim}-D")
@@ -217,7 +249,14 @@ ger = outer
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):  # noqa: A002
-    """``beta * input + alpha * mat1 @ mat2``."""
+    """``beta * input + alpha * mat1 @ mat2``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.addmm(torch.ones(2, 2), torch.eye(2), torch.tensor([[1., 2.], [3., 4.]]), beta=2)
+        tensor([[3., 4.],
+                [5., 6.]])
+    """
     _same_dtype(mat1, mat2)
     return apply(
         "AddmmBackward0",
@@ -231,19 +270,38 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):  # noqa: A002
 
 
 def einsum(equation, *operands):
-    """Einstein summation (``einsum("ij,jk->ik", a, b)``)."""
+    """Einstein summation (``einsum("ij,jk->ik", a, b)``).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.einsum("ij,jk->ik", torch.tensor([[1., 2.]]), torch.tensor([[3.], [4.]]))
+        tensor([[11.]])
+    """
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     return apply("EinsumBackward0", lambda *vs: fnp.einsum(equation, *vs), *operands)
 
 
 def tensordot(a, b, dims=2):
-    """numpy's tensordot."""
+    """numpy's tensordot.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.tensordot(torch.ones(2, 3), torch.ones(3, 4), dims=1)
+        tensor([[3., 3., 3., 3.],
+                [3., 3., 3., 3.]])
+    """
     return apply("TensordotBackward0", lambda u, v: fnp.tensordot(u, v, dims), a, b)
 
 
 def cross(input, other, dim=None):  # noqa: A002
-    """Cross product of 3-vectors."""
+    """Cross product of 3-vectors.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.cross(torch.tensor([1., 0., 0.]), torch.tensor([0., 1., 0.]), dim=0)
+        tensor([0., 0., 1.])
+    """
     axis = -1 if dim is None else dim
     return apply("LinalgCrossBackward0", lambda u, v: fnp.cross(u, v, axis=axis), input, other)
 

@@ -145,23 +145,52 @@ min = _extreme("min", _min_all, _argmin_first, min_rt, _minimum)  # noqa: A001
 min.__name__ = "min"
 
 
-min.__doc__ = """Minimum: of everything, along ``dim`` (``(values, indices)``), or elementwise."""
+min.__doc__ = """Minimum: of everything, along ``dim`` (``(values, indices)``), or elementwise.
+
+Example:
+    >>> import compat as torch
+    >>> torch.min(torch.tensor([3, 1, 2])), torch.min(torch.tensor([3, 1]), torch.tensor([2, 2]))
+    (tensor(1), tensor([2, 1]))
+    >>> torch.min(torch.tensor([[3, 1], [0, 2]]), dim=1)
+    torch.return_types.min(
+    values=tensor([1, 0]),
+    indices=tensor([1, 0]))
+"""
 
 
 def amax(input, dim=(), keepdim=False):  # noqa: A002
-    """Maximum over ``dim`` (ties share the gradient)."""
+    """Maximum over ``dim`` (ties share the gradient).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.amax(torch.tensor([[1, 5], [4, 2]]), dim=0)
+        tensor([4, 5])
+    """
     axes = dims(dim, input.ndim)
     return apply("AmaxBackward0", lambda v: fnp.amax(v, axis=axes, keepdims=keepdim), input)
 
 
 def amin(input, dim=(), keepdim=False):  # noqa: A002
-    """Minimum over ``dim`` (ties share the gradient)."""
+    """Minimum over ``dim`` (ties share the gradient).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.amin(torch.tensor([[1, 5], [4, 2]]), dim=1)
+        tensor([1, 2])
+    """
     axes = dims(dim, input.ndim)
     return apply("AminBackward0", lambda v: fnp.amin(v, axis=axes, keepdims=keepdim), input)
 
 
 def aminmax(input, *, dim=None, keepdim=False):  # noqa: A002
-    """``(min, max)``."""
+    """``(min, max)``.
+
+    Example:
+        >>> import compat as torch
+        >>> low, high = torch.aminmax(torch.tensor([3, 1, 4, 1, 5]))
+        >>> low, high
+        (tensor(1), tensor(5))
+    """
     return (
         amin(input, () if dim is None else dim, keepdim),
         amax(input, () if dim is None else dim, keepdim),
@@ -187,7 +216,13 @@ def argmax(input, dim=None, keepdim=False):  # noqa: A002
 
 
 def argmin(input, dim=None, keepdim=False):  # noqa: A002
-    """Index of the (first) minimum."""
+    """Index of the (first) minimum.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.argmin(torch.tensor([3, 1, 2])), torch.argmin(torch.tensor([[3, 1], [0, 2]]), 1)
+        (tensor(1), tensor([1, 0]))
+    """
     a = input._s.array
     if dim is None:
         r = _argmin_first(a.reshape(-1), 0)
@@ -199,7 +234,15 @@ def argmin(input, dim=None, keepdim=False):  # noqa: A002
 
 
 def sort(input, dim=-1, descending=False, stable=False):  # noqa: A002
-    """``(values, indices)`` sorted along ``dim``."""
+    """``(values, indices)`` sorted along ``dim``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.sort(torch.tensor([3., 1., 2.]), descending=True)
+        torch.return_types.sort(
+        values=tensor([3., 2., 1.]),
+        indices=tensor([0, 2, 1]))
+    """
     a = input._s.array
     d = _dim(dim, a.ndim)
     if a.ndim == 0:
@@ -212,12 +255,27 @@ def sort(input, dim=-1, descending=False, stable=False):  # noqa: A002
 
 
 def argsort(input, dim=-1, descending=False, stable=False):  # noqa: A002
-    """Indices that sort ``input`` along ``dim``."""
+    """Indices that sort ``input`` along ``dim``.
+
+    Example:
+        >>> import compat as torch
+        >>> x = torch.tensor([3, 1, 2])
+        >>> torch.argsort(x), torch.argsort(x, descending=True)
+        (tensor([1, 2, 0]), tensor([0, 2, 1]))
+    """
     return sort(input, dim, descending, stable).indices
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True):  # noqa: A002
-    """The ``k`` largest (or smallest) elements along ``dim``, with their indices."""
+    """The ``k`` largest (or smallest) elements along ``dim``, with their indices.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.topk(torch.tensor([1, 5, 3, 4]), 2)
+        torch.return_types.topk(
+        values=tensor([5, 4]),
+        indices=tensor([1, 3]))
+    """
     s = sort(input, dim, descending=largest, stable=True)
     d = _dim(dim, input.ndim)
     idx = np.take(s.indices._s.array, np.arange(k), axis=d)
@@ -226,7 +284,17 @@ def topk(input, k, dim=-1, largest=True, sorted=True):  # noqa: A002
 
 
 def median(input, dim=None, keepdim=False):  # noqa: A002
-    """The lower median (of everything, or ``(values, indices)`` along ``dim``)."""
+    """The lower median (of everything, or ``(values, indices)`` along ``dim``).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.median(torch.tensor([3, 1, 4, 2]))
+        tensor(2)
+        >>> torch.median(torch.tensor([[3, 1, 2], [6, 5, 4]]), dim=1)
+        torch.return_types.median(
+        values=tensor([2, 5]),
+        indices=tensor([2, 1]))
+    """
     a = input._s.array
     if dim is None:
         flat = a.reshape(-1)

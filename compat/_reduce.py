@@ -89,19 +89,37 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
-    """Sum ignoring NaNs."""
+    """Sum ignoring NaNs.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.nansum(torch.tensor([1.0, float("nan"), 3.0]))
+        tensor(4.)
+    """
     axes = dims(dim, input.ndim)
     return apply("NansumBackward0", lambda v: fnp.nansum(v, axis=axes, keepdims=keepdim), input)
 
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
-    """Mean ignoring NaNs."""
+    """Mean ignoring NaNs.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.nanmean(torch.tensor([1.0, float("nan"), 3.0]))
+        tensor(2.)
+    """
     axes = dims(dim, input.ndim)
     return apply("NanmeanBackward0", lambda v: fnp.nanmean(v, axis=axes, keepdims=keepdim), input)
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
-    """Product over one dimension (or all)."""
+    """Product over one dimension (or all).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.prod(torch.tensor([2, 3, 4])), torch.prod(torch.tensor([[1., 2.], [3., 4.]]), 0)
+        (tensor(24), tensor([3., 8.]))
+    """
     a = input._s.array
     dt = _acc_dtype(a, dtype)
     axes = dims(dim, a.ndim)
@@ -143,7 +161,13 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # n
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
-    """Standard deviation, unbiased by default."""
+    """Standard deviation, unbiased by default.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.std(torch.tensor([1.0, 2.0, 3.0, 4.0]))
+        tensor(1.2910)
+    """
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     a = input._s.array
@@ -156,12 +180,24 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # n
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
-    """``(std, mean)``."""
+    """``(std, mean)``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.std_mean(torch.tensor([1.0, 2.0, 3.0, 4.0]))
+        (tensor(1.2910), tensor(2.5000))
+    """
     return (std(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim))
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
-    """``(var, mean)``."""
+    """``(var, mean)``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.var_mean(torch.tensor([[1.0, 3.0], [2.0, 2.0]]), dim=1, correction=0)
+        (tensor([1., 0.]), tensor([2., 2.]))
+    """
     return (var(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim))
 
 
@@ -204,7 +240,13 @@ def _vector_norm(v, p, axes, keepdim):
 
 
 def logsumexp(input, dim, keepdim=False):  # noqa: A002
-    """``log(sum(exp(input), dim))``, stably."""
+    """``log(sum(exp(input), dim))``, stably.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.logsumexp(torch.tensor([[0.0, 1.0], [2.0, 3.0]]), dim=1)
+        tensor([1.3133, 3.3133])
+    """
     axes = dims(dim, input.ndim)
 
     def fn(v):
@@ -220,33 +262,63 @@ def logsumexp(input, dim, keepdim=False):  # noqa: A002
 
 
 def cumsum(input, dim, *, dtype=None):  # noqa: A002
-    """Cumulative sum along ``dim``."""
+    """Cumulative sum along ``dim``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.cumsum(torch.tensor([1, 2, 3, 4]), dim=0)
+        tensor([ 1,  3,  6, 10])
+    """
     d = _dim(dim, input.ndim)
     dt = _acc_dtype(input._s.array, dtype)
     return apply("CumsumBackward0", lambda v: fnp.cumsum(_as(v, dt), axis=d), input)
 
 
 def cumprod(input, dim, *, dtype=None):  # noqa: A002
-    """Cumulative product along ``dim``."""
+    """Cumulative product along ``dim``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.cumprod(torch.tensor([1, 2, 3, 4]), dim=0)
+        tensor([ 1,  2,  6, 24])
+    """
     d = _dim(dim, input.ndim)
     dt = _acc_dtype(input._s.array, dtype)
     return apply("CumprodBackward0", lambda v: fnp.cumprod(_as(v, dt), axis=d), input)
 
 
 def all(input, dim=None, keepdim=False):  # noqa: A001, A002
-    """Whether all elements are true (a bool tensor)."""
+    """Whether all elements are true (a bool tensor).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.all(torch.tensor([[1, 0], [1, 1]]), dim=1)
+        tensor([False,  True])
+    """
     axes = dims(dim, input.ndim)
     return wrap(np.asarray(np.all(input._s.array, axis=axes, keepdims=keepdim)))
 
 
 def any(input, dim=None, keepdim=False):  # noqa: A001, A002
-    """Whether any element is true (a bool tensor)."""
+    """Whether any element is true (a bool tensor).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.any(torch.tensor([[0, 0], [0, 1]]), dim=1)
+        tensor([False,  True])
+    """
     axes = dims(dim, input.ndim)
     return wrap(np.asarray(np.any(input._s.array, axis=axes, keepdims=keepdim)))
 
 
 def count_nonzero(input, dim=None):  # noqa: A002
-    """The number of non-zero elements (int64)."""
+    """The number of non-zero elements (int64).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.count_nonzero(torch.tensor([[0, 1], [2, 3]]), dim=1)
+        tensor([1, 2])
+    """
     axes = dims(dim, input.ndim)
     return wrap(np.asarray(np.count_nonzero(input._s.array, axis=axes), np.int64))
 
