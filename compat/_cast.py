@@ -22,7 +22,14 @@ def to_dtype(input, dt, copy=False):  # noqa: A002
 
 
 def clone(input, *, memory_format=None):  # noqa: A002
-    """A copy that stays in the graph (``CloneBackward0``)."""
+    """A copy that stays in the graph (``CloneBackward0``).
+
+    Example:
+        >>> import compat as torch
+        >>> x = torch.tensor([1., 2.], requires_grad=True)
+        >>> torch.clone(x)
+        tensor([1., 2.], grad_fn=<CloneBackward0>)
+    """
     if input._rg:
         return apply(
             "CloneBackward0", lambda v: v + 0 if v.dtype.kind != "b" else v, input, saves=()

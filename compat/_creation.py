@@ -223,7 +223,13 @@ def is_tensor(obj) -> bool:
 
 
 def numel(input) -> int:  # noqa: A002
-    """The number of elements of a tensor."""
+    """The number of elements of a tensor.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.numel(torch.zeros(2, 3))
+        6
+    """
     return input.numel()
 
 

@@ -250,8 +250,7 @@ class finfo:  # noqa: N801 (torch's spelling)
 
     Example:
         >>> import compat as torch
-        >>> from compat._dtypes import finfo
-        >>> finfo(torch.float32).eps, finfo(torch.float16).max
+        >>> torch.finfo(torch.float32).eps, torch.finfo(torch.float16).max
         (1.1920928955078125e-07, 65504.0)
     """
 
@@ -284,8 +283,7 @@ class iinfo:  # noqa: N801 (torch's spelling)
 
     Example:
         >>> import compat as torch
-        >>> from compat._dtypes import iinfo
-        >>> iinfo(torch.int8).min, iinfo(torch.uint8).max
+        >>> torch.iinfo(torch.int8).min, torch.iinfo(torch.uint8).max
         (-128, 255)
     """
 

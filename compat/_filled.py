@@ -134,7 +134,13 @@ def ones_like(input, *, dtype=None, device=None, requires_grad=False, **_) -> Te
 
 
 def empty_like(input, *, dtype=None, device=None, requires_grad=False, **_) -> Tensor:  # noqa: A002
-    """An uninitialised tensor like ``input`` (zeros in compat)."""
+    """An uninitialised tensor like ``input`` (zeros in compat).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.empty_like(torch.tensor([1, 2]), dtype=torch.float64).shape
+        torch.Size([2])
+    """
     shape, dt = _like(input, dtype)
     return _filled(0, shape, dt, requires_grad, dt)
 

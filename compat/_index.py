@@ -202,21 +202,41 @@ def _check_fits(input, nidx, value):
 
 
 def index_select(input, dim, index):  # noqa: A002
-    """The entries at ``index`` along ``dim``."""
+    """The entries at ``index`` along ``dim``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.index_select(torch.tensor([[1, 2], [3, 4], [5, 6]]), 0, torch.tensor([2, 0]))
+        tensor([[5, 6],
+                [1, 2]])
+    """
     d = _dim(dim, input.ndim)
     idx = index._s.array
     return apply("IndexSelectBackward0", lambda v: fnp.take(v, idx, axis=d), input, saves=())
 
 
 def gather(input, dim, index):  # noqa: A002
-    """``out[i][j] = input[i][index[i][j]]`` along ``dim``."""
+    """``out[i][j] = input[i][index[i][j]]`` along ``dim``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.gather(torch.tensor([[1, 2], [3, 4]]), 1, torch.tensor([[0, 0], [1, 0]]))
+        tensor([[1, 1],
+                [4, 3]])
+    """
     d = _dim(dim, input.ndim)
     idx = index._s.array
     return apply("GatherBackward0", lambda v: fnp.take_along_axis(v, idx, axis=d), input, saves=())
 
 
 def take(input, index):  # noqa: A002
-    """Elements of the flattened tensor at ``index``."""
+    """Elements of the flattened tensor at ``index``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.take(torch.tensor([[1, 2], [3, 4]]), torch.tensor([0, 3]))
+        tensor([1, 4])
+    """
     idx = index._s.array
     return apply("TakeBackward0", lambda v: fnp.reshape(v, (-1,))[idx], input, saves=())
 
@@ -226,8 +246,7 @@ def index_fill(input, dim, index, value):  # noqa: A002
 
     Example:
         >>> import compat as torch
-        >>> from compat._index import index_fill
-        >>> index_fill(torch.zeros(2, 3), 1, torch.tensor([0, 2]), -1.)
+        >>> torch.index_fill(torch.zeros(2, 3), 1, torch.tensor([0, 2]), -1.)
         tensor([[-1.,  0., -1.],
                 [-1.,  0., -1.]])
     """
@@ -247,7 +266,13 @@ def index_fill(input, dim, index, value):  # noqa: A002
 
 
 def masked_fill(input, mask, value):  # noqa: A002
-    """``value`` where ``mask`` is true."""
+    """``value`` where ``mask`` is true.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.masked_fill(torch.tensor([1., 2., 3.]), torch.tensor([True, False, True]), 0.)
+        tensor([0., 2., 0.])
+    """
     m = mask._s.array
     if m.dtype != np.bool_:
         raise RuntimeError(
@@ -267,13 +292,28 @@ def masked_fill(input, mask, value):  # noqa: A002
 
 
 def masked_select(input, mask):  # noqa: A002
-    """The elements where ``mask`` is true, as a 1-D tensor."""
+    """The elements where ``mask`` is true, as a 1-D tensor.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.masked_select(torch.tensor([1, 2, 3]), torch.tensor([True, False, True]))
+        tensor([1, 3])
+    """
     m = np.broadcast_to(mask._s.array, input.shape)
     return apply("MaskedSelectBackward0", lambda v: v[m], input, saves=())
 
 
 def nonzero(input, *, as_tuple=False):  # noqa: A002
-    """Indices of the non-zero elements (``(n, ndim)`` int64, or a tuple of 1-D)."""
+    """Indices of the non-zero elements (``(n, ndim)`` int64, or a tuple of 1-D).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.nonzero(torch.tensor([0, 3, 0, 5]))
+        tensor([[1],
+                [3]])
+        >>> torch.nonzero(torch.tensor([[1, 0], [0, 2]]), as_tuple=True)
+        (tensor([0, 1]), tensor([0, 1]))
+    """
     nz = np.nonzero(input._s.array)
     if as_tuple:
         return tuple(wrap(i.astype(np.int64)) for i in nz)
@@ -281,12 +321,25 @@ def nonzero(input, *, as_tuple=False):  # noqa: A002
 
 
 def argwhere(input):  # noqa: A002
-    """``nonzero(input)``."""
+    """``nonzero(input)``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.argwhere(torch.tensor([[1, 0], [0, 2]]))
+        tensor([[0, 0],
+                [1, 1]])
+    """
     return nonzero(input)
 
 
 def scatter(input, dim, index, src=None, value=None, *, reduce=None):  # noqa: A002
-    """Write ``src`` (or ``value``) into ``input`` at ``index`` along ``dim``."""
+    """Write ``src`` (or ``value``) into ``input`` at ``index`` along ``dim``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.scatter(torch.zeros(3), 0, torch.tensor([2, 0]), torch.tensor([5., 7.]))
+        tensor([7., 0., 5.])
+    """
     d = _dim(dim, input.ndim)
     idx = index._s.array
     grids = np.indices(idx.shape, sparse=True)
@@ -306,7 +359,13 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):  # noqa: A
 
 
 def scatter_add(input, dim, index, src):  # noqa: A002
-    """Add ``src`` into ``input`` at ``index`` along ``dim``."""
+    """Add ``src`` into ``input`` at ``index`` along ``dim``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.scatter_add(torch.zeros(3), 0, torch.tensor([0, 0, 2]), torch.ones(3))
+        tensor([2., 0., 1.])
+    """
     d = _dim(dim, input.ndim)
     idx = index._s.array
     grids = np.indices(idx.shape, sparse=True)

@@ -91,17 +91,36 @@ def stack(tensors, dim=0, *, out=None):
 
 
 def hstack(tensors):
-    """Stack horizontally (along dim 1, or 0 for 1-D)."""
+    """Stack horizontally (along dim 1, or 0 for 1-D).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.hstack([torch.tensor([1, 2]), torch.tensor([3])])
+        tensor([1, 2, 3])
+    """
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
 def vstack(tensors):
-    """Stack vertically (rows)."""
+    """Stack vertically (rows).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.vstack([torch.tensor([1, 2]), torch.tensor([3, 4])])
+        tensor([[1, 2],
+                [3, 4]])
+    """
     return cat([x.reshape(1, -1) if x.ndim == 1 else x for x in tensors], 0)
 
 
 def split(tensor, split_size_or_sections, dim=0):
-    """Split into chunks of a size (the last may be smaller) or of given sizes."""
+    """Split into chunks of a size (the last may be smaller) or of given sizes.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.split(torch.arange(5), 2), torch.split(torch.arange(5), [1, 4])
+        ((tensor([0, 1]), tensor([2, 3]), tensor([4])), (tensor([0]), tensor([1, 2, 3, 4])))
+    """
     d = _dim(dim, tensor.ndim)
     n = tensor.shape[d]
     if isinstance(split_size_or_sections, int):
@@ -124,14 +143,26 @@ def split(tensor, split_size_or_sections, dim=0):
 
 
 def chunk(input, chunks, dim=0):  # noqa: A002
-    """Split into ``chunks`` pieces of (nearly) equal size."""
+    """Split into ``chunks`` pieces of (nearly) equal size.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.chunk(torch.arange(5), 2)
+        (tensor([0, 1, 2]), tensor([3, 4]))
+    """
     n = input.shape[_dim(dim, input.ndim)]
     size = -(-n // chunks)
     return split(input, builtins.max(size, 1), dim)
 
 
 def tensor_split(input, indices_or_sections, dim=0):  # noqa: A002
-    """numpy's array_split."""
+    """Split into ``n`` nearly equal pieces, or at the given indices (numpy's array_split).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.tensor_split(torch.arange(5), 2), torch.tensor_split(torch.arange(5), [1, 3])
+        ((tensor([0, 1, 2]), tensor([3, 4])), (tensor([0]), tensor([1, 2]), tensor([3, 4])))
+    """
     d = _dim(dim, input.ndim)
     n = input.shape[d]
     if isinstance(indices_or_sections, int):
@@ -144,7 +175,13 @@ def tensor_split(input, indices_or_sections, dim=0):  # noqa: A002
 
 
 def unbind(input, dim=0):  # noqa: A002
-    """The slices along ``dim``, as a tuple."""
+    """The slices along ``dim``, as a tuple.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.unbind(torch.tensor([[1, 2], [3, 4]]), dim=1)
+        (tensor([1, 3]), tensor([2, 4]))
+    """
     d = _dim(dim, input.ndim)
     n = input.shape[d]
     idx = [(builtins.slice(None),) * d + (i,) for i in range(n)]
@@ -156,8 +193,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):  # noqa: A002
 
     Example:
         >>> import compat as torch
-        >>> from compat._joins import diff
-        >>> diff(torch.tensor([1, 4, 9, 16])), diff(torch.tensor([1, 4, 9, 16]), n=2)
+        >>> torch.diff(torch.tensor([1, 4, 9, 16])), torch.diff(torch.tensor([1, 4, 9, 16]), n=2)
         (tensor([3, 5, 7]), tensor([2, 2]))
     """
     x = input
@@ -181,8 +217,7 @@ def meshgrid(*tensors, indexing=None):
 
     Example:
         >>> import compat as torch
-        >>> from compat._joins import meshgrid
-        >>> xs, ys = meshgrid(torch.tensor([1, 2]), torch.tensor([3, 4, 5]), indexing="ij")
+        >>> xs, ys = torch.meshgrid(torch.tensor([1, 2]), torch.tensor([3, 4, 5]), indexing="ij")
         >>> xs.shape, ys[0]
         (torch.Size([2, 3]), tensor([3, 4, 5]))
     """

@@ -283,7 +283,7 @@ def einsum(equation, *operands):
 
 
 def tensordot(a, b, dims=2):
-    """numpy's tensordot.
+    """Sum products over the last ``dims`` dims of ``a`` and first of ``b`` (numpy's tensordot).
 
     Example:
         >>> import compat as torch
@@ -311,8 +311,7 @@ def inverse(input):  # noqa: A002
 
     Example:
         >>> import compat as torch
-        >>> from compat._linalg import inverse
-        >>> inverse(torch.tensor([[2., 0.], [0., 4.]]))
+        >>> torch.inverse(torch.tensor([[2., 0.], [0., 4.]]))
         tensor([[0.5000, 0.0000],
                 [0.0000, 0.2500]])
     """
@@ -325,8 +324,7 @@ def det(input):  # noqa: A002
 
     Example:
         >>> import compat as torch
-        >>> from compat._linalg import det
-        >>> det(torch.tensor([[2., 1.], [1., 3.]]))
+        >>> torch.det(torch.tensor([[2., 1.], [1., 3.]]))
         tensor(5.)
     """
     _square(input, "linalg.det")

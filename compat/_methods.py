@@ -47,7 +47,14 @@ def _softmax_dim(dim, ndim):
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
-    """Softmax along ``dim``."""
+    """Softmax along ``dim``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.softmax(torch.tensor([[1.0, 1.0], [0.0, 2.0]]), dim=1)
+        tensor([[0.5000, 0.5000],
+                [0.1192, 0.8808]])
+    """
     if dtype is not None:
         input = input.to(dtype)
     d = _softmax_dim(dim, input.ndim)
@@ -57,7 +64,13 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
-    """Log-softmax along ``dim`` (stable)."""
+    """Log-softmax along ``dim`` (stable).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.log_softmax(torch.tensor([0.0, 1.0]), dim=0)
+        tensor([-1.3133, -0.3133])
+    """
     if dtype is not None:
         input = input.to(dtype)
     d = _softmax_dim(dim, input.ndim)

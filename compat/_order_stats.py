@@ -314,8 +314,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
     Example:
         >>> import compat as torch
-        >>> from compat._order_stats import unique
-        >>> unique(torch.tensor([3, 1, 3, 2]), return_counts=True)
+        >>> torch.unique(torch.tensor([3, 1, 3, 2]), return_counts=True)
         (tensor([1, 2, 3]), tensor([1, 1, 2]))
     """
     a = input._s.array

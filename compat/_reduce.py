@@ -328,8 +328,7 @@ def bincount(input, weights=None, minlength=0):  # noqa: A002
 
     Example:
         >>> import compat as torch
-        >>> from compat._reduce import bincount
-        >>> bincount(torch.tensor([3, 1, 3]))
+        >>> torch.bincount(torch.tensor([3, 1, 3]))
         tensor([0, 1, 0, 2])
     """
     a = input._s.array

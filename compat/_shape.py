@@ -117,14 +117,27 @@ def flatten(input, start_dim=0, end_dim=-1):  # noqa: A002
 
 
 def unflatten(input, dim, sizes):  # noqa: A002
-    """Split dimension ``dim`` into ``sizes``."""
+    """Split dimension ``dim`` into ``sizes``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.unflatten(torch.arange(6), 0, (2, 3))
+        tensor([[0, 1, 2],
+                [3, 4, 5]])
+    """
     shape = input.shape
     d = _dim(dim, len(shape))
     return reshape(input, tuple(shape[:d]) + tuple(sizes) + tuple(shape[d + 1 :]))
 
 
 def ravel(input):  # noqa: A002
-    """The elements as a 1-D tensor."""
+    """The elements as a 1-D tensor.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.ravel(torch.tensor([[1, 2], [3, 4]]))
+        tensor([1, 2, 3, 4])
+    """
     return reshape(input, -1)
 
 
@@ -151,7 +164,15 @@ def permute(input, *dims):  # noqa: A002
 
 
 def transpose(input, dim0, dim1):  # noqa: A002
-    """Swap two dimensions."""
+    """Swap two dimensions.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.transpose(torch.tensor([[1, 2, 3], [4, 5, 6]]), 0, 1)
+        tensor([[1, 4],
+                [2, 5],
+                [3, 6]])
+    """
     n = input.ndim
     a, b = _dim(dim0, n), _dim(dim1, n)
     if n < 2:
@@ -163,7 +184,14 @@ swapaxes = swapdims = transpose
 
 
 def t(input):  # noqa: A002
-    """Transpose a tensor of at most 2 dimensions."""
+    """Transpose a tensor of at most 2 dimensions.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.t(torch.tensor([[1, 2], [3, 4]]))
+        tensor([[1, 3],
+                [2, 4]])
+    """
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
     if input.ndim < 2:
@@ -172,7 +200,13 @@ def t(input):  # noqa: A002
 
 
 def movedim(input, source, destination):  # noqa: A002
-    """Move dimensions to new positions."""
+    """Move dimensions to new positions.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.movedim(torch.zeros(2, 3, 4), 0, -1).shape
+        torch.Size([3, 4, 2])
+    """
     return apply(
         "PermuteBackward0", lambda v: fnp.moveaxis(v, source, destination), input, view=True
     )
@@ -182,13 +216,26 @@ moveaxis = movedim
 
 
 def unsqueeze(input, dim):  # noqa: A002
-    """Insert a dimension of size 1 at ``dim`` (negative counts from the end)."""
+    """Insert a dimension of size 1 at ``dim`` (negative counts from the end).
+
+    Example:
+        >>> import compat as torch
+        >>> x = torch.tensor([1, 2])
+        >>> torch.unsqueeze(x, 0), torch.unsqueeze(x, -1).shape
+        (tensor([[1, 2]]), torch.Size([2, 1]))
+    """
     d = _dim(dim, input.ndim + 1)
     return apply("UnsqueezeBackward0", lambda v: fnp.expand_dims(v, d), input, saves=(), view=True)
 
 
 def squeeze(input, dim=None):  # noqa: A002
-    """Drop dimensions of size 1 (all, or those of ``dim`` that have size 1)."""
+    """Drop dimensions of size 1 (all, or those of ``dim`` that have size 1).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.squeeze(torch.zeros(1, 2, 1)).shape, torch.squeeze(torch.zeros(1, 2, 1), 0).shape
+        (torch.Size([2]), torch.Size([2, 1]))
+    """
     shape = input.shape
     if dim is None:
         axes = tuple(i for i, s in enumerate(shape) if s == 1)
@@ -247,7 +294,14 @@ def expand_as(input, other):  # noqa: A002
 
 
 def broadcast_to(input, *size):  # noqa: A002
-    """``expand(size)``."""
+    """``expand(size)``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.broadcast_to(torch.tensor([1, 2]), (2, 2))
+        tensor([[1, 2],
+                [1, 2]])
+    """
     return expand(input, *size)
 
 
@@ -263,47 +317,103 @@ def repeat(input, *sizes):  # noqa: A002
 
 
 def tile(input, dims):  # noqa: A002
-    """Like numpy's tile (``dims`` an int or a sequence)."""
+    """Like numpy's tile (``dims`` an int or a sequence).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.tile(torch.tensor([1, 2]), (2, 2))
+        tensor([[1, 2, 1, 2],
+                [1, 2, 1, 2]])
+    """
     dims = (dims,) if isinstance(dims, int) else tuple(dims)
     return apply("RepeatBackward0", lambda v: fnp.tile(v, dims), input, saves=())
 
 
 def repeat_interleave(input, repeats, dim=None):  # noqa: A002
-    """Repeat each element ``repeats`` times."""
+    """Repeat each element ``repeats`` times.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.repeat_interleave(torch.tensor([1, 2]), 2)
+        tensor([1, 1, 2, 2])
+        >>> torch.repeat_interleave(torch.tensor([1, 2]), torch.tensor([1, 3]))
+        tensor([1, 2, 2, 2])
+    """
     r = repeats._s.array if isinstance(repeats, Tensor) else repeats
     return apply("RepeatInterleaveBackward0", lambda v: fnp.repeat(v, r, axis=dim), input)
 
 
 def flip(input, dims):  # noqa: A002
-    """Reverse the order along ``dims``."""
+    """Reverse the order along ``dims``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.flip(torch.tensor([[1, 2], [3, 4]]), [0])
+        tensor([[3, 4],
+                [1, 2]])
+    """
     dims = tuple(_dim(d, input.ndim) for d in ((dims,) if isinstance(dims, int) else dims))
     return apply("FlipBackward0", lambda v: fnp.flip(v, axis=dims), input, saves=())
 
 
 def roll(input, shifts, dims=None):  # noqa: A002
-    """Roll elements along ``dims``."""
+    """Roll elements along ``dims``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.roll(torch.tensor([1, 2, 3, 4]), 1)
+        tensor([4, 1, 2, 3])
+    """
     return apply("RollBackward0", lambda v: fnp.roll(v, shifts, axis=dims), input, saves=())
 
 
 def narrow(input, dim, start, length):  # noqa: A002
-    """``length`` elements from ``start`` along ``dim``."""
+    """``length`` elements from ``start`` along ``dim``.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.narrow(torch.tensor([[1, 2, 3], [4, 5, 6]]), 1, 1, 2)
+        tensor([[2, 3],
+                [5, 6]])
+    """
     d = _dim(dim, input.ndim)
     idx = (builtins.slice(None),) * d + (builtins.slice(start, start + length),)
     return apply("SliceBackward0", lambda v: v[idx], input, saves=(), view=True)
 
 
 def tril(input, diagonal=0):  # noqa: A002
-    """The lower triangle."""
+    """The lower triangle.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.tril(torch.tensor([[1, 2], [3, 4]]))
+        tensor([[1, 0],
+                [3, 4]])
+    """
     return apply("TrilBackward0", lambda v: fnp.tril(v, diagonal), input, saves=())
 
 
 def triu(input, diagonal=0):  # noqa: A002
-    """The upper triangle."""
+    """The upper triangle.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.triu(torch.tensor([[1, 2], [3, 4]]))
+        tensor([[1, 2],
+                [0, 4]])
+    """
     return apply("TriuBackward0", lambda v: fnp.triu(v, diagonal), input, saves=())
 
 
 def diag(input, diagonal=0):  # noqa: A002
-    """A diagonal matrix from a vector, or a matrix's diagonal."""
+    """A diagonal matrix from a vector, or a matrix's diagonal.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.diag(torch.tensor([1, 2])), torch.diag(torch.tensor([[1, 2], [3, 4]]))
+        (tensor([[1, 0],
+                [0, 2]]), tensor([1, 4]))
+    """
     return apply("DiagBackward0", lambda v: fnp.diag(v, diagonal), input, saves=())
 
 
@@ -339,5 +449,11 @@ def _diagonal(v, offset, d1, d2):
 
 
 def trace(input):  # noqa: A002
-    """The sum of the diagonal."""
+    """The sum of the diagonal.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.trace(torch.tensor([[1., 2.], [3., 4.]]))
+        tensor(5.)
+    """
     return apply("TraceBackward0", fnp.trace, input, saves=())
