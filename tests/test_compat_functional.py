@@ -1147,6 +1147,72 @@ TORCH_CASES = {
         lambda L, F, x, w, b: F.layer_norm(x, (5,), w, b, eps=1e-3),
         [X4, CW.ravel()[:5], CW.ravel()[5:10]],
     ),
+    # mixed dtypes of input and parameters (PyTorch's CPU rule: the first parameter given
+    # decides). The rows cast inside, so their float64 replay mixes the same dtypes.
+    "batch_norm_eval_f64_weight": (
+        lambda L, F, x, w: F.batch_norm(x.float(), L.zeros(3), L.ones(3), w.double()),
+        [X4, CB[:3]],
+    ),
+    "batch_norm_eval_f64_input_f32_stats": (
+        lambda L, F, x, w: F.batch_norm(x.double(), L.zeros(3), L.ones(3), w.double()),
+        [X4, CB[:3]],
+    ),
+    "batch_norm_train_f64_input_f32_stats": (
+        lambda L, F, x: F.batch_norm(x.double(), L.zeros(3), L.ones(3), training=True),
+        [X4],
+    ),
+    "layer_norm_f64_weight": (
+        lambda L, F, x, w, b: F.layer_norm(x.float(), (5,), w.double(), b.double()),
+        [X4, CW.ravel()[:5], CW.ravel()[5:10]],
+    ),
+    "layer_norm_f64_bias": (
+        lambda L, F, x, w, b: F.layer_norm(x.float(), (5,), w.float(), b.double()),
+        [X4, CW.ravel()[:5], CW.ravel()[5:10]],
+    ),
+    # a float16 input with float32 parameters gives float16 (running stats stay float32);
+    # PyTorch computes in float32 and rounds once, so the data are chosen for results exact
+    # in float16 (quarters; per channel / row, two values either side of the mean; no eps)
+    "batch_norm_eval_half": (
+        lambda L, F, x: F.batch_norm(
+            x.half(),
+            L.tensor([0.5, -1.0, 0.25]),
+            L.tensor([4.0, 1.0, 0.25]),
+            L.tensor([1.5, -2.0, 0.5]),
+            L.tensor([0.25, 1.0, -0.5]),
+            eps=0.0,
+        ),
+        [np.arange(-12, 12, dtype=np.float32).reshape(2, 3, 2, 2) / 4],
+        [False],
+    ),
+    "batch_norm_train_half": (
+        lambda L, F, x: (
+            F.batch_norm(
+                x.half(),
+                rm := L.zeros(3),
+                rv := L.ones(3),
+                L.tensor([1.5, -2.0, 0.5]),
+                L.tensor([0.25, 1.0, -0.5]),
+                training=True,
+                momentum=0.5,
+                eps=1e-9,  # training needs eps > 0; var + 1e-9 rounds to var in float32
+            ),
+            rm,
+            rv,
+        ),
+        [np.array([[1.0, -1.5, 0.75], [3.0, 0.5, 0.25]], np.float32)],
+        [False],
+    ),
+    "layer_norm_half": (
+        lambda L, F, x: F.layer_norm(
+            x.half(),
+            (4,),
+            L.tensor([1.5, -2.0, 0.5, 1.0]),
+            L.tensor([0.25, 1.0, -0.5, 0.0]),
+            eps=0.0,
+        ),
+        [np.array([[1.0, 3.0, 3.0, 1.0], [-0.5, -1.5, -0.5, -1.5]], np.float32)],
+        [False],
+    ),
     "embedding_padding": (
         lambda L, F, w: F.embedding(L.tensor([[1, 0, 5], [5, 5, 2]]), w, padding_idx=5),
         [EW],

@@ -622,6 +622,10 @@ Y = data((5, 4), 21, np.float32)
 IDX = np.array([0, 3, 1, 1, 2])
 W4 = np.array([1.0, 2.0, 0.5, 3.0], np.float32)
 TGT = (Y > 0).astype(np.float32)
+# logits whose float32 log_softmax is exact in any library (the other classes lie 144 or
+# more below each row's maximum: exp underflows to 0), and probabilities as given
+SATURATED = (np.round(X * 4) / 4 - 150 * (np.arange(4) != IDX[:, None])).astype(np.float32)
+PROBS = _softmax(Y.astype(np.float64)).astype(np.float32)
 
 LOSS_CASES = {
     **{
@@ -668,6 +672,43 @@ LOSS_CASES = {
         lambda L, F, x, p: F.cross_entropy(x, p.double().softmax(1)),
         [X, Y],
         [True, False],
+    ),
+    # log_softmax runs in the input's dtype, the float64 weight promotes the loss afterwards
+    # (float32 kernels round differently, so the logits are ones float32 computes exactly)
+    **{
+        f"ce_probs_f64_weight_{r}": (
+            lambda L, F, x, p, w, r=r: F.cross_entropy(
+                x.float(), p.float(), w.double(), reduction=r, label_smoothing=0.1
+            ),
+            [SATURATED, PROBS, W4],
+            [True, False, False],
+        )
+        for r in ("mean", "none")
+    },
+    "ce_probs_int_input": (
+        lambda L, F, x, p: F.cross_entropy((x * 3).long(), p.softmax(1)),
+        [X, Y],
+        [False, False],
+    ),
+    "ce_probs_int_input_3d": (
+        lambda L, F, x, p: F.cross_entropy((x * 3).long()[None], p.softmax(1)[None]),
+        [X, Y],
+        [False, False],
+    ),
+    "ce_int_input_3d": (
+        lambda L, F, x, y: F.cross_entropy((x * 3).long().reshape(1, 5, 4), y),
+        [X, np.array([[0, 1, 4, 2]])],
+        [False, False],
+    ),
+    "ce_probs_bad_weight": (
+        lambda L, F, x, p, w: F.cross_entropy(x, p.softmax(1), w[:3]),
+        [X, Y, W4],
+        [False, False, False],
+    ),
+    "ce_probs_2d_weight": (
+        lambda L, F, x, p, w: F.cross_entropy(x, p.softmax(1), w.reshape(2, 2)),
+        [X, Y, W4],
+        [False, False, False],
     ),
     "ce_spatial": (
         lambda L, F, x, y: F.cross_entropy(x.reshape(1, 5, 4), y),
