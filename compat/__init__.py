@@ -328,34 +328,75 @@ def __getattr__(name):
 
 
 def is_floating_point(input) -> bool:  # noqa: A002
-    """Whether a tensor's dtype is floating point."""
+    """Whether a tensor's dtype is floating point.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.is_floating_point(torch.tensor([1.0])), torch.is_floating_point(torch.tensor([1]))
+        (True, False)
+    """
     return input.is_floating_point()
 
 
 def is_complex(input) -> bool:  # noqa: A002
-    """Whether a tensor's dtype is complex."""
+    """Whether a tensor's dtype is complex.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.is_complex(torch.tensor([1.0]))
+        False
+    """
     return input.is_complex()
 
 
 def set_printoptions(
     precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None
 ) -> None:
-    """Accepted for compatibility; compat prints with PyTorch's defaults."""
+    """Accepted for compatibility; compat prints with PyTorch's defaults.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.set_printoptions(precision=4)
+        >>> torch.tensor([1 / 3])
+        tensor([0.3333])
+    """
 
 
 def get_num_threads() -> int:
-    """1 (numpy's BLAS decides its own threading)."""
+    """1 (numpy's BLAS decides its own threading).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.get_num_threads() >= 1
+        True
+    """
     return 1
 
 
 def set_num_threads(n) -> None:
-    """Accepted for compatibility."""
+    """Accepted for compatibility.
+
+    Example:
+        >>> import compat as torch
+        >>> torch.set_num_threads(1)
+    """
 
 
 FloatTensor = DoubleTensor = LongTensor = None  # replaced below
 
 
-def _typed(dt):
+_TYPED_DOC = """The legacy ``torch.{name}``: a ``{dtype}`` tensor of data, or of a shape.
+
+Example:
+    >>> import compat as torch
+    >>> torch.{name}({example})
+    {result}
+    >>> torch.{name}(2, 3).shape
+    torch.Size([2, 3])
+"""
+
+
+def _typed(dt, name, example, result):
     def make(*data):
         from compat._creation import _tensor_constructor
 
@@ -364,12 +405,13 @@ def _typed(dt):
 
         return wrap(arr)
 
+    make.__doc__ = _TYPED_DOC.format(name=name, dtype=dt, example=example, result=result)
     return make
 
 
-FloatTensor = _typed(float32)
-DoubleTensor = _typed(float64)
-LongTensor = _typed(int64)
-IntTensor = _typed(int32)
-BoolTensor = _typed(bool)
-ByteTensor = _typed(uint8)
+FloatTensor = _typed(float32, "FloatTensor", "[1, 2]", "tensor([1., 2.])")
+DoubleTensor = _typed(float64, "DoubleTensor", "[1, 2]", "tensor([1., 2.], dtype=torch.float64)")
+LongTensor = _typed(int64, "LongTensor", "[1, 2]", "tensor([1, 2])")
+IntTensor = _typed(int32, "IntTensor", "[1, 2]", "tensor([1, 2], dtype=torch.int32)")
+BoolTensor = _typed(bool, "BoolTensor", "[0, 1]", "tensor([False,  True])")
+ByteTensor = _typed(uint8, "ByteTensor", "[1, 255]", "tensor([  1, 255], dtype=torch.uint8)")

@@ -70,13 +70,32 @@ class no_grad(_Mode):  # noqa: N801
 
 
 class enable_grad(_Mode):  # noqa: N801
-    """Turn recording back on inside a ``no_grad`` block."""
+    """Turn recording back on inside a ``no_grad`` block.
+
+    Example:
+        >>> import compat as torch
+        >>> x = torch.ones(1, requires_grad=True)
+        >>> with torch.no_grad():
+        ...     with torch.enable_grad():
+        ...         y = x * 2
+        >>> y.requires_grad
+        True
+    """
 
     _enabled = True
 
 
 class inference_mode(_Mode):  # noqa: N801
-    """Like ``no_grad`` (compat has no separate inference mode)."""
+    """Like ``no_grad`` (compat has no separate inference mode).
+
+    Example:
+        >>> import compat as torch
+        >>> x = torch.ones(1, requires_grad=True)
+        >>> with torch.inference_mode():
+        ...     y = x * 2
+        >>> y.requires_grad
+        False
+    """
 
     _enabled = False
 

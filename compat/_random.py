@@ -43,13 +43,27 @@ class Generator:
         return self
 
     def seed(self) -> int:
-        """Seed from the operating system's entropy; returns the seed."""
+        """Seed from the operating system's entropy; returns the seed.
+
+        Example:
+            >>> import compat as torch
+            >>> g = torch.Generator()
+            >>> s = g.seed()
+            >>> s == g.initial_seed()
+            True
+        """
         s = int(np.random.SeedSequence().entropy) % 2**63
         self.manual_seed(s)
         return s
 
     def initial_seed(self) -> int:
-        """The seed last set."""
+        """The seed last set.
+
+        Example:
+            >>> import compat as torch
+            >>> torch.Generator().manual_seed(7).initial_seed()
+            7
+        """
         return self._seed
 
     def get_state(self):
@@ -173,22 +187,52 @@ def manual_seed(seed) -> Generator:
 
 
 def seed() -> int:
-    """Seed the default generator from the operating system; returns the seed."""
+    """Seed the default generator from the operating system; returns the seed.
+
+    Example:
+        >>> import compat as torch
+        >>> s = torch.seed()
+        >>> s == torch.initial_seed()
+        True
+    """
     return default_generator.seed()
 
 
 def initial_seed() -> int:
-    """The default generator's seed."""
+    """The default generator's seed.
+
+    Example:
+        >>> import compat as torch
+        >>> _ = torch.manual_seed(7)
+        >>> torch.initial_seed()
+        7
+    """
     return default_generator.initial_seed()
 
 
 def get_rng_state():
-    """The default generator's state."""
+    """The default generator's state.
+
+    Example:
+        >>> import compat as torch
+        >>> state = torch.get_rng_state()
+        >>> state.dtype
+        torch.uint8
+    """
     return default_generator.get_state()
 
 
 def set_rng_state(state) -> None:
-    """Restore the default generator's state."""
+    """Restore the default generator's state.
+
+    Example:
+        >>> import compat as torch
+        >>> state = torch.get_rng_state()
+        >>> a = torch.rand(2)
+        >>> torch.set_rng_state(state)
+        >>> torch.equal(torch.rand(2), a)
+        True
+    """
     default_generator.set_state(state)
 
 

@@ -104,17 +104,38 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False)
 
 
 def rand_like(input, *, dtype=None, generator=None, **_) -> Tensor:  # noqa: A002
-    """Uniform numbers with ``input``'s shape and dtype."""
+    """Uniform numbers with ``input``'s shape and dtype.
+
+    Example:
+        >>> import compat as torch
+        >>> _ = torch.manual_seed(0)
+        >>> torch.rand_like(torch.zeros(3))
+        tensor([0.4963, 0.7682, 0.0885])
+    """
     return rand(*input.shape, dtype=dtype or input.dtype, generator=generator)
 
 
 def randn_like(input, *, dtype=None, generator=None, **_) -> Tensor:  # noqa: A002
-    """Normal numbers with ``input``'s shape and dtype."""
+    """Normal numbers with ``input``'s shape and dtype.
+
+    Example:
+        >>> import compat as torch
+        >>> _ = torch.manual_seed(0)
+        >>> torch.randn_like(torch.zeros(3))
+        tensor([ 1.5410, -0.2934, -2.1788])
+    """
     return randn(*input.shape, dtype=dtype or input.dtype, generator=generator)
 
 
 def randint_like(input, low, high=None, *, dtype=None, generator=None, **_) -> Tensor:  # noqa: A002
-    """Random integers with ``input``'s shape (and dtype)."""
+    """Random integers with ``input``'s shape (and dtype).
+
+    Example:
+        >>> import compat as torch
+        >>> _ = torch.manual_seed(0)
+        >>> torch.randint_like(torch.zeros(3, dtype=torch.int64), 0, 10)
+        tensor([4, 9, 3])
+    """
     t = randint(low, high, tuple(input.shape), generator=generator)
     return t.to(dtype or input.dtype)
 
