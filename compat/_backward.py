@@ -113,7 +113,16 @@ def run_backward(
     allow_unused=False,
     who="backward",
 ):
-    """The engine behind ``Tensor.backward``, ``autograd.backward`` and ``autograd.grad``."""
+    """The engine behind ``Tensor.backward``, ``autograd.backward`` and ``autograd.grad``.
+
+    Example:
+        >>> import compat as torch
+        >>> from compat.autograd import run_backward
+        >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+        >>> _ = run_backward([(x ** 2).sum()], [None], retain_graph=False, create_graph=False)
+        >>> x.grad
+        tensor([2., 4.])
+    """
     from compat._tensor import Tensor, from_value
 
     if retain_graph is None:

@@ -55,6 +55,12 @@ def grad(
         create_graph: record the gradient computation, for higher derivatives.
         allow_unused: give None for inputs the outputs do not depend on (else an error).
         materialize_grads: give zeros instead of None for unused inputs.
+
+    Example:
+        >>> import compat as torch
+        >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+        >>> torch.autograd.grad((x ** 2).sum(), x)
+        (tensor([2., 4.]),)
     """
     outs = _seq(outputs)
     ins = _seq(inputs)
@@ -95,7 +101,15 @@ def grad(
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
-    """Accumulate gradients of ``tensors`` into the leaves' ``.grad``."""
+    """Accumulate gradients of ``tensors`` into the leaves' ``.grad``.
+
+    Example:
+        >>> import compat as torch
+        >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+        >>> torch.autograd.backward([(x ** 2).sum()])
+        >>> x.grad
+        tensor([2., 4.])
+    """
     outs = _seq(tensors)
     gts = _seq(grad_tensors) if grad_tensors is not None else [None] * len(outs)
     run_backward(
@@ -104,7 +118,14 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 
 
 def Variable(data, requires_grad=False):  # noqa: N802
-    """The pre-0.4 wrapper: returns ``data`` (optionally requiring grad)."""
+    """The pre-0.4 wrapper: returns ``data`` (optionally requiring grad).
+
+    Example:
+        >>> import compat as torch
+        >>> v = torch.autograd.Variable(torch.tensor([1.0]), requires_grad=True)
+        >>> v.requires_grad, type(v).__name__
+        (True, 'Tensor')
+    """
     if requires_grad:
         data.requires_grad_(True)
     return data

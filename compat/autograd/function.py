@@ -37,7 +37,23 @@ __all__ = ["Function", "FunctionCtx"]
 
 
 class FunctionCtx:
-    """What ``forward`` and ``backward`` share: saved tensors and flags."""
+    """What ``forward`` and ``backward`` share: saved tensors and flags.
+
+    Example:
+        >>> import compat as torch
+        >>> class Scale(torch.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x, k):
+        ...         ctx.k = k
+        ...         return x * k
+        ...     @staticmethod
+        ...     def backward(ctx, grad):
+        ...         return grad * ctx.k, None
+        >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+        >>> Scale.apply(x, 3.0).sum().backward()
+        >>> x.grad
+        tensor([3., 3.])
+    """
 
     def __init__(self, needs_input_grad):
         self.needs_input_grad = needs_input_grad
@@ -84,6 +100,22 @@ class Function(metaclass=_FunctionMeta):
 
     ``backward`` gets one gradient per output of ``forward`` and returns one per input of
     ``forward`` (None for inputs that are not tensors or need no gradient).
+
+    Example:
+        >>> import compat as torch
+        >>> class Square(torch.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x * x
+        ...     @staticmethod
+        ...     def backward(ctx, grad):
+        ...         (x,) = ctx.saved_tensors
+        ...         return 2 * x * grad
+        >>> x = torch.tensor([3.0], requires_grad=True)
+        >>> (g,) = torch.autograd.grad(Square.apply(x), x)
+        >>> g
+        tensor([6.])
     """
 
     @staticmethod

@@ -382,8 +382,23 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
     return tensor
 
 
-# PyTorch's deprecated spellings without the trailing underscore
-def _deprecated(fn):
+_DEPRECATED_DOC = """Deprecated spelling of :func:`{new}` (warns).
+
+Example:
+    >>> import warnings
+    >>> import compat as torch
+    >>> _ = torch.manual_seed(0)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     w = torch.nn.init.{old}({args})
+    >>> w, caught[0].category.__name__
+    ({result}, 'FutureWarning')
+"""
+
+
+# PyTorch's deprecated spellings without the trailing underscore, each with the arguments
+# and result of its example
+def _deprecated(fn, example_args, result):
     def old(*args, **kwargs):
         new = fn.__name__
         warnings.warn(
@@ -394,15 +409,17 @@ def _deprecated(fn):
         return fn(*args, **kwargs)
 
     old.__name__ = fn.__name__[:-1]
-    old.__doc__ = f"Deprecated spelling of :func:`{fn.__name__}` (warns)."
+    old.__doc__ = _DEPRECATED_DOC.format(
+        new=fn.__name__, old=old.__name__, args=example_args, result=result
+    )
     return old
 
 
-uniform = _deprecated(uniform_)
-normal = _deprecated(normal_)
-constant = _deprecated(constant_)
-xavier_uniform = _deprecated(xavier_uniform_)
-xavier_normal = _deprecated(xavier_normal_)
-kaiming_uniform = _deprecated(kaiming_uniform_)
-kaiming_normal = _deprecated(kaiming_normal_)
-orthogonal = _deprecated(orthogonal_)
+uniform = _deprecated(uniform_, "torch.empty(2), -1.0, 1.0", "tensor([-0.0075,  0.5364])")
+normal = _deprecated(normal_, "torch.empty(2)", "tensor([ 1.5410, -0.2934])")
+constant = _deprecated(constant_, "torch.empty(2), 0.5", "tensor([0.5000, 0.5000])")
+xavier_uniform = _deprecated(xavier_uniform_, "torch.empty(1, 2)", "tensor([[-0.0106,  0.7586]])")
+xavier_normal = _deprecated(xavier_normal_, "torch.empty(1, 2)", "tensor([[ 1.2582, -0.2396]])")
+kaiming_uniform = _deprecated(kaiming_uniform_, "torch.empty(1, 2)", "tensor([[-0.0130,  0.9291]])")
+kaiming_normal = _deprecated(kaiming_normal_, "torch.empty(1, 2)", "tensor([[ 1.5410, -0.2934]])")
+orthogonal = _deprecated(orthogonal_, "torch.empty(1, 2)", "tensor([[ 0.9823, -0.1871]])")
