@@ -1239,3 +1239,41 @@ TORCH_CASES = {
 def test_matches_torch(case):
     fn, arrays, *grads = TORCH_CASES[case]
     same_as_torch(fn, *arrays, grads=grads[0] if grads else None)
+
+
+def test_norms_of_float16_inputs_with_float32_parameters_compute_in_float32(T):
+    """PyTorch's mixed-dtype kernels compute in float32 and round once to float16."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, 3, 6, 5)).astype(np.float16)
+    w, b = rng.standard_normal(3).astype(np.float32), rng.standard_normal(3).astype(np.float32)
+    F = T.nn.functional
+    xt, wt, bt = T.tensor(x), T.tensor(w), T.tensor(b)
+    x32 = x.astype(np.float32)
+    # eval: running statistics 0 and 1
+    got = F.batch_norm(xt, T.zeros(3), T.ones(3), wt, bt, training=False).numpy()
+    want = x32 / np.sqrt(np.float32(1 + 1e-5)) * w[:, None, None] + b[:, None, None]
+    assert got.dtype == np.float16
+    np.testing.assert_array_equal(got, want.astype(np.float16))
+    # layer norm over the last two axes, from float32 statistics
+    ln = F.layer_norm(xt, (6, 5), T.ones(6, 5), T.zeros(6, 5)).numpy()
+    mu = x32.mean(axis=(2, 3), keepdims=True)
+    var = x32.var(axis=(2, 3), keepdims=True)
+    ref = ((x32 - mu) / np.sqrt(var + 1e-5)).astype(np.float16)
+    assert ln.dtype == np.float16
+    np.testing.assert_allclose(ln.astype(np.float32), ref.astype(np.float32), rtol=2e-3, atol=2e-3)
+
+
+def test_batch_norm_checks_eps(T):
+    F = T.nn.functional
+    x = T.tensor([[1.0, 2.0], [3.0, 5.0]])
+    raises(
+        ValueError,
+        "batch_norm eps must be positive during training, but got 0.0",
+        lambda: F.batch_norm(x, T.zeros(2), T.ones(2), training=True, eps=0.0),
+    )
+    raises(
+        ValueError,
+        "batch_norm eps must be non-negative, but got -1.0",
+        lambda: F.batch_norm(x, T.zeros(2), T.ones(2), training=False, eps=-1.0),
+    )
+    assert F.batch_norm(x, T.zeros(2), T.ones(2), training=False, eps=0.0).shape == (2, 2)

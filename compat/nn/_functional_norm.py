@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 import funcgrad.nn.functional as fF
+import funcgrad.numpy as fnp
 from compat._autograd import apply
-from compat._cast import to_dtype
 from compat._grad_mode import no_grad
 from compat._tensor_types import Size
 from compat.nn._functional_common import require_tensor, scalar_name
@@ -37,7 +37,20 @@ def _mixed_dtype_check(input, *params):
         raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
     if dt != np.float16:
         raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
-    return tuple(None if p is None else to_dtype(p, dt) for p in params)
+    return params
+
+
+def _in_float32_if_mixed(fn, input, params):
+    """``fn`` computed in float32 and rounded once to float16 when a float16 input meets
+    float32 parameters (PyTorch's mixed-dtype kernels); ``fn`` itself otherwise."""
+    given = [p for p in params if p is not None]
+    if not given or input._s.array.dtype == given[0]._s.array.dtype:
+        return fn
+
+    def mixed(x, *rest):
+        return fnp.astype(fn(fnp.astype(x, np.float32), *rest), x.dtype)
+
+    return mixed
 
 
 def _count_check(name, t, c):
@@ -64,10 +77,10 @@ def batch_norm(
         >>> import compat as torch
         >>> import compat.nn.functional as F
         >>> rm, rv = torch.zeros(1), torch.ones(1)
-        >>> y = F.batch_norm(torch.tensor([[1.0], [3.0]]), rm, rv, training=True, eps=0.0)
+        >>> y = F.batch_norm(torch.tensor([[1.0], [3.0]]), rm, rv, training=True)
         >>> y, rm, rv
-        (tensor([[-1.],
-                [ 1.]]), tensor([0.2000]), tensor([1.1000]))
+        (tensor([[-1.0000],
+                [ 1.0000]]), tensor([0.2000]), tensor([1.1000]))
     """
     require_tensor(input, "batch_norm")
     shape = tuple(input.shape)
@@ -88,11 +101,20 @@ def batch_norm(
         ("running_var", running_var),
     ):
         _count_check(name, t, c)
-    weight, bias, mean, var = _mixed_dtype_check(input, weight, bias, running_mean, running_var)
+    if training and not eps > 0:
+        raise ValueError(f"batch_norm eps must be positive during training, but got {eps!r}")
+    if not training and eps < 0:
+        raise ValueError(f"batch_norm eps must be non-negative, but got {eps!r}")
+    params = (weight, bias, running_mean, running_var)
+    weight, bias, mean, var = _mixed_dtype_check(input, *params)
     if training or running_mean is None or running_var is None:
         out = apply(
             "NativeBatchNormBackward0",
-            lambda x, w, b: fF.batch_norm(x, None, w, b, training=True, eps=eps)[0],
+            _in_float32_if_mixed(
+                lambda x, w, b: fF.batch_norm(x, None, w, b, training=True, eps=eps)[0],
+                input,
+                params,
+            ),
             input,
             weight,
             bias,
@@ -102,9 +124,13 @@ def batch_norm(
         return out
     return apply(
         "NativeBatchNormBackward0",
-        lambda x, w, b, m, v: fF.batch_norm(
-            x, BatchNormState(m, v, None), w, b, training=False, eps=eps
-        )[0],
+        _in_float32_if_mixed(
+            lambda x, w, b, m, v: fF.batch_norm(
+                x, BatchNormState(m, v, None), w, b, training=False, eps=eps
+            )[0],
+            input,
+            params,
+        ),
         input,
         weight,
         bias,
@@ -150,10 +176,11 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
                 f"Expected {name} to be of same shape as normalized_shape, but got {name} of "
                 f"shape {list(t.shape)} and normalized_shape = {list(ns)}"
             )
-    weight, bias = _mixed_dtype_check(input, weight, bias)
+    params = (weight, bias)
+    weight, bias = _mixed_dtype_check(input, *params)
     return apply(
         "NativeLayerNormBackward0",
-        lambda x, w, b: fF.layer_norm(x, ns, w, b, eps),
+        _in_float32_if_mixed(lambda x, w, b: fF.layer_norm(x, ns, w, b, eps), input, params),
         input,
         weight,
         bias,
