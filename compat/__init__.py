@@ -281,6 +281,7 @@ from compat._unary_ops import (
     log2 as log2,
     log10 as log10,
     nan_to_num as nan_to_num,
+    positive as positive,
     reciprocal as reciprocal,
     relu as relu,
     round as round,  # noqa: A004
@@ -400,7 +401,7 @@ def _typed(dt, name, example, result):
     def make(*data):
         from compat._creation import _tensor_constructor
 
-        arr = _tensor_constructor(data).astype(dt.np)
+        arr = _tensor_constructor(data, dt.np)
         from compat._tensor import wrap
 
         return wrap(arr)

@@ -117,7 +117,7 @@ def run_backward(
 
     Example:
         >>> import compat as torch
-        >>> from compat.autograd import run_backward
+        >>> from compat._backward import run_backward
         >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
         >>> _ = run_backward([(x ** 2).sum()], [None], retain_graph=False, create_graph=False)
         >>> x.grad

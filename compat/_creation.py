@@ -233,17 +233,19 @@ def numel(input) -> int:  # noqa: A002
     return input.numel()
 
 
-def _tensor_constructor(data):
-    """``torch.Tensor(...)``: sizes make an uninitialised float tensor, data is copied."""
+def _tensor_constructor(data, dtype=None):
+    """``torch.Tensor(...)`` (``torch.LongTensor(...)``...): sizes make an uninitialised
+    tensor, data is copied, in ``dtype`` (the default float dtype when None)."""
+    dt = _dtypes.default_np() if dtype is None else np.dtype(dtype)
     if len(data) == 0:
-        return np.zeros(0, _dtypes.default_np())
+        return np.zeros(0, dt)
     if builtins.all(isinstance(d, (builtins.int, np.integer)) for d in data):
-        return np.zeros(_size(data), _dtypes.default_np())
+        return np.zeros(_size(data), dt)
     if len(data) == 1 and isinstance(data[0], Size):
-        return np.zeros(tuple(data[0]), _dtypes.default_np())
+        return np.zeros(tuple(data[0]), dt)
     if len(data) != 1:
         raise TypeError("new(): invalid data type")
-    return np.array(_infer(data[0]), _dtypes.default_np())
+    return np.array(_infer(data[0], dt), dt)
 
 
 _ = _init

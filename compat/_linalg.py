@@ -219,7 +219,18 @@ def dot(input, other):  # noqa: A002
     return matmul(input, other)
 
 
-inner = dot
+def inner(input, other):  # noqa: A002
+    """Sum of products over the last dimensions (``dot`` for 1-D tensors).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.inner(torch.ones(2, 3), torch.ones(4, 3)).shape
+        torch.Size([2, 4])
+    """
+    if input.ndim <= 1 and other.ndim <= 1 and input.ndim == other.ndim == 1:
+        return dot(input, other)
+    _same_dtype(input, other, mm=False)
+    return apply("InnerBackward0", fnp.inner, input, other)
 
 
 def outer(input, vec2):  # noqa: A002

@@ -319,8 +319,26 @@ def minimum(input, other):  # noqa: A002
     return binary("MinimumBackward0", fnp.minimum, input, other)
 
 
-fmax = maximum
-fmin = minimum
+def fmax(input, other):  # noqa: A002
+    """Elementwise maximum that ignores NaN (the other value wins).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.fmax(torch.tensor([1.0, float("nan")]), torch.tensor([3.0, 2.0]))
+        tensor([3., 2.])
+    """
+    return binary("FmaxBackward0", fnp.fmax, input, other)
+
+
+def fmin(input, other):  # noqa: A002
+    """Elementwise minimum that ignores NaN (the other value wins).
+
+    Example:
+        >>> import compat as torch
+        >>> torch.fmin(torch.tensor([1.0, float("nan")]), torch.tensor([3.0, 2.0]))
+        tensor([1., 2.])
+    """
+    return binary("FminBackward0", fnp.fmin, input, other)
 
 
 def hypot(input, other):  # noqa: A002

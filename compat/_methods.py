@@ -170,7 +170,7 @@ METHODS = {
     "floor_divide": _math.floor_divide, "remainder": _math.remainder, "fmod": _math.fmod,
     "pow": _math.pow, "float_power": _math.float_power, "neg": _math.neg, "negative": _math.neg,
     "atan2": _math.atan2, "arctan2": _math.atan2, "maximum": _math.maximum,
-    "minimum": _math.minimum, "fmax": _math.maximum, "fmin": _math.minimum, "hypot": _math.hypot,
+    "minimum": _math.minimum, "fmax": _math.fmax, "fmin": _math.fmin, "hypot": _math.hypot,
     "logaddexp": _math.logaddexp, "clamp": _unary_ops.clamp, "clip": _unary_ops.clamp,
     "clamp_min": _unary_ops.clamp_min, "clamp_max": _unary_ops.clamp_max, "lerp": _math.lerp,
     "nan_to_num": _unary_ops.nan_to_num, "addcmul": _inplace.addcmul, "addcdiv": _inplace.addcdiv,
@@ -211,7 +211,7 @@ METHODS = {
     "scatter_add": _index.scatter_add, "index_add": _index.index_add,
     # products
     "matmul": _linalg.matmul, "mm": _linalg.mm, "bmm": _linalg.bmm, "mv": _linalg.mv,
-    "dot": _linalg.dot, "inner": _linalg.dot, "outer": _linalg.outer, "ger": _linalg.outer,
+    "dot": _linalg.dot, "inner": _linalg.inner, "outer": _linalg.outer, "ger": _linalg.outer,
     "addmm": _linalg.addmm, "cross": _linalg.cross,
     # activations
     "softmax": _dim_required(softmax), "log_softmax": _dim_required(log_softmax),
@@ -246,6 +246,7 @@ METHODS["arcsin"], METHODS["arccos"], METHODS["arctan"] = (
     _unary_ops.arctan,
 )
 METHODS["fix"] = _unary_ops.fix
+METHODS["positive"] = _unary_ops.positive
 
 _INPLACE = [
     "add",

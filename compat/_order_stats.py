@@ -23,11 +23,12 @@ class _ReturnType(tuple):
     __slots__ = ()
 
 
-def _return_type(name):
-    base = namedtuple(name, ["values", "indices"])
+def _return_type(name, fields=("values", "indices")):
+    base = namedtuple(name, fields)
 
     def __repr__(self):
-        return f"torch.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
+        parts = ",\n".join(f"{f}={getattr(self, f)!r}" for f in fields)
+        return f"torch.return_types.{name}(\n{parts})"
 
     return type(
         name, (base,), {"__slots__": (), "__repr__": __repr__, "__module__": "torch.return_types"}
@@ -56,6 +57,9 @@ kthvalue_rt = _return_type("kthvalue")
 
 
 cummax_rt = _return_type("cummax")
+
+
+aminmax_rt = _return_type("aminmax", ("min", "max"))
 
 
 def _extreme(name, pick, argpick, rt, elementwise):
@@ -183,15 +187,16 @@ def amin(input, dim=(), keepdim=False):  # noqa: A002
 
 
 def aminmax(input, *, dim=None, keepdim=False):  # noqa: A002
-    """``(min, max)``.
+    """``(min, max)``, as ``torch.return_types.aminmax``.
 
     Example:
         >>> import compat as torch
-        >>> low, high = torch.aminmax(torch.tensor([3, 1, 4, 1, 5]))
-        >>> low, high
-        (tensor(1), tensor(5))
+        >>> torch.aminmax(torch.tensor([3, 1, 4, 1, 5]))
+        torch.return_types.aminmax(
+        min=tensor(1),
+        max=tensor(5))
     """
-    return (
+    return aminmax_rt(
         amin(input, () if dim is None else dim, keepdim),
         amax(input, () if dim is None else dim, keepdim),
     )

@@ -111,7 +111,6 @@ _UNARY = {
     "trunc": ("TruncBackward0", _zero_gradient(fnp.trunc), False, "[-1.7, 1.7]", "[-1.,  1.]"),
     "frac": ("FracBackward0", _frac, False, "[-1.25, 1.75]", "[-0.2500,  0.7500]"),
     "square": ("PowBackward0", lambda v: v * v, False, "[-2, 3]", "[4, 9]"),
-    "positive": ("AliasBackward0", lambda v: v, False, "[-2, 3]", "[-2,  3]"),
 }
 
 
@@ -149,7 +148,14 @@ for _n, (_gname, _fn, _float, _example, _result) in _UNARY.items():
 
 
 def positive(input):  # noqa: A002
-    """``+input``: the tensor itself, as in PyTorch."""
+    """``+input``: the tensor itself, as in PyTorch.
+
+    Example:
+        >>> import compat as torch
+        >>> x = torch.tensor([-2, 3])
+        >>> torch.positive(x) is x
+        True
+    """
     if input._s.array.dtype == np.bool_:
         raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return input

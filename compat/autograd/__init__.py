@@ -10,14 +10,13 @@ Example:
 
 from __future__ import annotations
 
-from compat._backward import run_backward
+from compat._backward import run_backward as _run_backward
 from compat._grad_mode import enable_grad, no_grad, set_grad_enabled
 from compat._tensor import Tensor
-from compat.autograd.function import Function as Function, FunctionCtx as FunctionCtx
+from compat.autograd.function import Function as Function
 
 __all__ = [
     "Function",
-    "FunctionCtx",
     "grad",
     "backward",
     "no_grad",
@@ -75,7 +74,7 @@ def grad(
             raise TypeError(f"expected Tensor as element of inputs, got {type(t).__name__}")
         if not t._rg:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-    result = run_backward(
+    result = _run_backward(
         outs,
         gos,
         retain_graph=retain_graph,
@@ -112,7 +111,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     """
     outs = _seq(tensors)
     gts = _seq(grad_tensors) if grad_tensors is not None else [None] * len(outs)
-    run_backward(
+    _run_backward(
         outs, gts, retain_graph=retain_graph, create_graph=create_graph, inputs=_seq(inputs)
     )
 
