@@ -1596,3 +1596,23 @@ def test_added_functions_are_methods(T):
     m = T.tensor([[2.0, 0.0], [0.0, 4.0]])
     check(m.inverse(), [[0.5, 0.0], [0.0, 0.25]], "float32")
     check(m.det(), 8.0, "float32")
+
+
+def test_fmax_fmin_ignore_nan_inner_and_aminmax(T):
+    nan = float("nan")
+    check(T.fmax(T.tensor([1.0, nan]), T.tensor([3.0, 2.0])), [3.0, 2.0], "float32")
+    check(T.fmin(T.tensor([1.0, nan]), T.tensor([3.0, 2.0])), [1.0, 2.0], "float32")
+    check(T.maximum(T.tensor([1.0, nan]), T.tensor([3.0, 2.0])), [3.0, nan], "float32")
+    a, b = T.arange(6.0).reshape(2, 3), T.arange(12.0).reshape(4, 3)
+    check(
+        T.inner(a, b),
+        np.inner(np.arange(6.0).reshape(2, 3), np.arange(12.0).reshape(4, 3)),
+        "float32",
+    )
+    r = T.aminmax(T.tensor([3, 1, 4]))
+    assert type(r).__name__ == "aminmax" and (r.min.item(), r.max.item()) == (1, 4)
+
+
+def test_typed_constructors_keep_their_precision(T):
+    check(T.LongTensor([16777217]), [16777217], "int64")
+    assert T.DoubleTensor([0.1]).item() == 0.1
