@@ -172,7 +172,7 @@ class TransformOptimizer(Optimizer):
             states = [st for _, st in items]
             arrays = [p._data for p in ps]
             # a transposed gradient (from `x @ w.t()`) would make every elementwise op strided
-            grads = [np.ascontiguousarray(p.grad._data) for p in ps]
+            grads = [np.asarray(p.grad._data, order="C") for p in ps]  # (0-d stays 0-d)
             chain_state = _pack(plan.template, count, states, arrays)
             updates, new_state = plan.tx.update(grads, chain_state, arrays)
             _unpack(new_state, states)
