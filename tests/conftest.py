@@ -14,6 +14,7 @@ from funcgrad.extend import defop
 collect_ignore = ["fixtures/record_torch.py", "fixtures/record_compat.py"]
 collect_ignore.append("fixtures/record_torch_files.py")  # compat.load's fixture files
 collect_ignore.append("fixtures/record_compat_tables.py")  # the op/layer/loss tables
+collect_ignore.append("fixtures/record_compat_polynomial.py")  # the cubic-fit lessons
 
 settings.register_profile(
     "ci", max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow]

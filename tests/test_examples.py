@@ -244,3 +244,16 @@ def _load_with_torch(ex, torch):
     ns = {"nn": torch.nn, "F": torch.nn.functional, "torch": torch}
     exec(ast.get_source_segment(source, node), ns)
     return ns["Net"]()
+
+
+def test_compat_polynomial_prints_pytorchs_numbers(capsys):
+    """The four cubic-fit lessons on compat end where PyTorch 2.13 ends (recorded by
+    tests/fixtures/record_compat_polynomial.py), to float32 rounding over thousands of steps."""
+    import json
+
+    want = json.loads((EXAMPLES.parent / "tests/fixtures/compat_polynomial.json").read_text())
+    got = _load("compat_polynomial").main()
+    assert set(got) == set(want["results"])
+    for name, values in want["results"].items():
+        np.testing.assert_allclose(got[name], values, rtol=1e-4, atol=1e-6, err_msg=name)
+    assert "1599 23.15" in capsys.readouterr().out  # the loss PyTorch prints at step 1599
