@@ -73,7 +73,12 @@ class TensorState:
             array = array.astype(a.dtype)
         if array.shape != a.shape:
             array = np.broadcast_to(array, a.shape)
-        if s.writable():
+        adoptable = array.base is None and not array.flags.writeable and array.flags.c_contiguous
+        if self._view_of is None and adoptable and a.base is None:
+            # a fresh read-only array (what funcgrad.optim returns): nobody can change it,
+            # so it replaces the old array instead of being copied into it
+            s.array = array
+        elif s.writable():
             np.copyto(a, array)
             if self._view_of is not None:
                 from compat._views import bump_bases
@@ -84,8 +89,8 @@ class TensorState:
 
             write_back(self, wrap(np.array(array, order="C")))
             return
-        elif array.base is None and not array.flags.writeable and array.flags.c_contiguous:
-            s.array = array  # read-only and owning its memory: nobody can change it
+        elif adoptable:
+            s.array = array
         else:
             s.array = np.array(array, order="C")
         s.version += 1

@@ -499,3 +499,19 @@ def test_linear_functional():
     check_grads(lambda x, w, b: F.linear(x, w, b), (x, w, b), order=1)
     with pytest.raises(ValueError, match="in_features"):
         F.linear(np.ones((2, 4)), w)
+
+
+def test_linear_weight_gradient_is_laid_out_like_the_weight():
+    """g.T @ x, C-ordered like the weight (not the transpose of x.T @ g), so optimizers
+    update it with contiguous arithmetic; equal to the matmul formulation's gradient."""
+    import funcgrad as fg
+    import funcgrad.numpy as fnp
+    from funcgrad.nn import functional as F
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, 5, 4)).astype(np.float32)
+    w = rng.standard_normal((3, 4)).astype(np.float32)
+    gw = fg.grad(lambda w: fnp.sum(F.linear(x, w) ** 2))(w)
+    ref = fg.grad(lambda w: fnp.sum(fnp.matmul(x, fnp.transpose(w)) ** 2))(w)
+    assert gw.flags.c_contiguous and gw.dtype == np.float32
+    np.testing.assert_allclose(gw, ref, rtol=1e-5)

@@ -8,6 +8,7 @@ import numpy as np
 
 import funcgrad.numpy as fnp
 from funcgrad import random
+from funcgrad.extend import defop
 from funcgrad.nn._init import fan_in_uniform
 from funcgrad.nn._module import layer, static
 
@@ -39,8 +40,43 @@ def linear(x, weight, bias=None):
             f"weight's in_features; weight has shape {np.shape(weight)} (out, in), input "
             f"{np.shape(x)}"
         )
-    out = fnp.matmul(x, fnp.transpose(weight))
+    out = _linear(x, weight)
     return out if bias is None else out + bias
+
+
+# x @ weight.T as one op, so that the weight's gradient comes out as g.T @ x: laid out
+# like the weight (C order), not as the transpose of x.T @ g. Optimizers then update it
+# with contiguous elementwise arithmetic, as PyTorch's do.
+
+
+def _as(v, like):
+    return v if v.dtype == like.dtype else fnp.astype(v, like.dtype)
+
+
+def _linear_vjp_x(g, ans, x, w):
+    return _as(fnp.matmul(g, w), x)
+
+
+def _linear_vjp_w(g, ans, x, w):
+    g2 = fnp.reshape(g, (-1, g.shape[-1]))
+    x2 = fnp.reshape(x, (-1, x.shape[-1]))
+    return _as(fnp.matmul(fnp.transpose(g2), x2), w)
+
+
+_linear = defop(
+    lambda x, w: np.matmul(x, w.T),
+    name="nn_linear",
+    vjp=(_linear_vjp_x, _linear_vjp_w),
+    jvp=(lambda t, ans, x, w: _linear(t, w), lambda t, ans, x, w: _linear(x, t)),
+    saves="args",
+    check={
+        "cases": [
+            (((3, 4), (5, 4)), {}),
+            (((4,), (2, 4)), {}),
+            (((2, 3, 4), (5, 4)), {}),
+        ]
+    },
+)
 
 
 @layer
