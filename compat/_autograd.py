@@ -23,6 +23,16 @@ _MODE = [True]
 #: True while a backward pass runs with create_graph=True (custom Functions read it).
 CREATE_GRAPH = [False]
 
+# compat._tensor imports this module; it hands over its Tensor class and from_value
+# once it has defined them (see bind_tensor), so the hot path needs no import.
+Tensor = from_value = None
+
+
+def bind_tensor(tensor_class, from_value_fn) -> None:
+    """Called by compat._tensor at import: the classes the recording functions build."""
+    global Tensor, from_value
+    Tensor, from_value = tensor_class, from_value_fn
+
 
 class Node:
     """A ``grad_fn``: the record of the op that produced a tensor.
@@ -108,8 +118,6 @@ def apply(name, fn, *args, saves=None, saves_out=False, view=False, **kwargs):
     Returns:
         A Tensor (requiring grad when grad mode is on and an argument requires it).
     """
-    from compat._tensor import Tensor
-
     if _MODE[0]:
         for a in args:
             if isinstance(a, Tensor) and a._rg:
@@ -126,8 +134,6 @@ def apply(name, fn, *args, saves=None, saves_out=False, view=False, **kwargs):
 
 def _plain(fn, args, kwargs):
     """``fn`` on the arrays, unrecorded (a view of an input stays a view, as in PyTorch)."""
-    from compat._tensor import Tensor, from_value
-
     with np.errstate(all="ignore"):
         out = fn(*[a._s.array if isinstance(a, Tensor) else a for a in args], **kwargs)
     return from_value(out)
@@ -137,8 +143,6 @@ _CONSTANT_TYPES = (np.ndarray, np.generic, int, float, complex)
 
 
 def _record(name, fn, args, kwargs, saves, saves_out, multi):
-    from compat._tensor import Tensor, from_value
-
     vals = []
     nxt = []  # one entry per input: (tensor, value used, its grad_fn then), or None
     saved = []  # (storage, version then, tensor or None for the result, grad_fn then)
@@ -174,8 +178,6 @@ def _record(name, fn, args, kwargs, saves, saves_out, multi):
 
 def apply_multi(name, fn, *args, saves=None, saves_out=False, **kwargs):
     """Like :func:`apply` for a function returning a tuple: a tuple of tensors."""
-    from compat._tensor import Tensor, from_value
-
     recording = _MODE[0] and any(isinstance(a, Tensor) and a._rg for a in args)
     if not recording:
         with np.errstate(all="ignore"):

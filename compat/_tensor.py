@@ -15,7 +15,7 @@ import warnings
 
 import numpy as np
 
-from compat import _backward, _dtypes
+from compat import _autograd, _backward, _dtypes
 from compat._autograd import TAPE
 from compat._tensor_state import TensorState
 from compat._tensor_types import CPU, Size, Storage, _DataAlias, device
@@ -426,3 +426,6 @@ def _dim(d: int, ndim: int) -> int:
             f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})"
         )
     return d % n if ndim else 0
+
+
+_autograd.bind_tensor(Tensor, from_value)
