@@ -383,9 +383,6 @@ def set_num_threads(n) -> None:
     """
 
 
-FloatTensor = DoubleTensor = LongTensor = None  # replaced below
-
-
 _TYPED_DOC = """The legacy ``torch.{name}``: a ``{dtype}`` tensor of data, or of a shape.
 
 Example:

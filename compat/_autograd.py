@@ -44,7 +44,7 @@ class Node:
 
     def __init__(self, nxt, saved):
         self._next = nxt  # per input: (tensor, value used, its grad_fn then) or None
-        self._saved = saved  # ((storage, version then, tensor or None, grad_fn then), ...)
+        self._saved = saved  # ((storage, version then, tensor or None for the result), ...)
         self._freed = False
 
     def name(self) -> str:
@@ -145,7 +145,7 @@ _CONSTANT_TYPES = (np.ndarray, np.generic, int, float, complex)
 def _record(name, fn, args, kwargs, saves, saves_out, multi):
     vals = []
     nxt = []  # one entry per input: (tensor, value used, its grad_fn then), or None
-    saved = []  # (storage, version then, tensor or None for the result, grad_fn then)
+    saved = []  # (storage, version then, tensor or None for the result)
     for i, a in enumerate(args):
         if isinstance(a, Tensor):
             s = a._s
@@ -158,7 +158,7 @@ def _record(name, fn, args, kwargs, saves, saves_out, multi):
             hold(s.array)
             if saves is None or i in saves:
                 c = s if a._view_of is None else a._counter()
-                saved.append((c, c.version, a, None))
+                saved.append((c, c.version, a))
             vals.append(v)
         else:
             if isinstance(a, _CONSTANT_TYPES):
@@ -171,7 +171,7 @@ def _record(name, fn, args, kwargs, saves, saves_out, multi):
     for t in outs:
         hold(t._s.array)
         if saves_out:
-            saved.append((t._s, t._s.version, None, None))
+            saved.append((t._s, t._s.version, None))
     node._saved = tuple(saved)
     return outs if multi else outs[0]
 

@@ -84,7 +84,7 @@ def _walk(roots):
         seen.add(id(node))
         if node._freed and node._saved:
             raise RuntimeError(FREED)
-        for s, version, t, _ in node._saved:
+        for s, version, t in node._saved:
             if s.version != version:
                 if t is None:  # the op's own result
                     raise _version_error(s.array, version, s.version, node.name())

@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 
 from compat import _dtypes
-from compat._tensor import Tensor, _init, wrap
+from compat._tensor import Tensor, wrap
 from compat._tensor_types import Size, check_device
 
 __all__ = [
@@ -246,6 +246,3 @@ def _tensor_constructor(data, dtype=None):
     if len(data) != 1:
         raise TypeError("new(): invalid data type")
     return np.array(_infer(data[0], dt), dt)
-
-
-_ = _init

@@ -37,14 +37,6 @@ class dtype:  # noqa: N801 (torch's spelling)
     def __reduce__(self):
         return (_by_name, (self.name,))
 
-    def to_real(self) -> dtype:
-        """The real dtype of a complex dtype (itself otherwise)."""
-        return from_numpy(np.empty(0, self.np).real.dtype)
-
-    def to_complex(self) -> dtype:
-        """The complex dtype with this real dtype's precision."""
-        return from_numpy(np.result_type(self.np, np.complex64))
-
 
 float16 = half = dtype("float16", np.float16)
 float32 = float = dtype("float32", np.float32)  # noqa: A001

@@ -228,13 +228,9 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
         >>> torch.logspace(0, 2, 3)
         tensor([  1.,  10., 100.])
     """
-    lin = linspace(start, end, steps, dtype=torch_float64())._s.array
+    lin = linspace(start, end, steps, dtype=_dtypes.float64)._s.array
     dt = _np_dtype(dtype, _dtypes.default_np())
     return wrap((base**lin).astype(dt))
-
-
-def torch_float64():
-    return _dtypes.float64
 
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False) -> Tensor:

@@ -17,12 +17,6 @@ from compat._reduce import dims
 from compat._tensor import Tensor, _dim, wrap
 
 
-class _ReturnType(tuple):
-    """Base of PyTorch's ``torch.return_types`` named tuples."""
-
-    __slots__ = ()
-
-
 def _return_type(name, fields=("values", "indices")):
     base = namedtuple(name, fields)
 

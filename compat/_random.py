@@ -67,22 +67,27 @@ class Generator:
         return self._seed
 
     def get_state(self):
-        """The generator's state (restore it with :meth:`set_state`)."""
+        """The generator's state as a uint8 tensor (restore it with :meth:`set_state`).
+
+        It holds the Mersenne Twister's 624 words and position, and the second normal
+        number of the last Box-Muller pair when one is waiting.
+        """
         from compat._tensor import wrap
 
-        kind, keys, pos, has_gauss, gauss = self._rs.get_state()
-        payload = np.concatenate([keys.view(np.uint8), np.array([pos], "<i8").view(np.uint8)])
-        self._saved = (has_gauss, gauss, self._normal_cache)
-        return wrap(payload)
+        _, keys, pos, _, _ = self._rs.get_state()
+        cache = self._normal_cache
+        tail = np.array([cache is not None, 0.0 if cache is None else cache], "<f8")
+        parts = [keys.view(np.uint8), np.array([pos], "<i8").view(np.uint8), tail.view(np.uint8)]
+        return wrap(np.concatenate(parts))
 
     def set_state(self, state) -> Generator:
-        """Restore a state from :meth:`get_state`."""
-        raw = np.asarray(state._s.array, np.uint8)
+        """Restore a state from :meth:`get_state` (of this generator or another)."""
+        raw = np.ascontiguousarray(state._s.array, np.uint8)
         keys = raw[: 624 * 4].view(np.uint32)
-        pos = int(raw[624 * 4 :].view("<i8")[0])
-        has_gauss, gauss, cache = getattr(self, "_saved", (0, 0.0, None))
-        self._rs.set_state(("MT19937", keys, pos, has_gauss, gauss))
-        self._normal_cache = cache
+        pos = int(raw[624 * 4 : 624 * 4 + 8].view("<i8")[0])
+        has_cache, cache = raw[624 * 4 + 8 :].view("<f8")
+        self._rs.set_state(("MT19937", keys, pos, 0, 0.0))
+        self._normal_cache = float(cache) if has_cache else None
         return self
 
     # --- streams ------------------------------------------------------------------------

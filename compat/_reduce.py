@@ -6,8 +6,6 @@ Max/min, sort and the other order statistics are in ``_order_stats``.
 
 from __future__ import annotations
 
-import builtins
-
 import numpy as np
 
 import funcgrad.numpy as fnp
@@ -338,6 +336,3 @@ def bincount(input, weights=None, minlength=0):  # noqa: A002
         return wrap(np.bincount(a, minlength=minlength).astype(np.int64))
     w = weights._s.array
     return wrap(np.bincount(a, weights=w, minlength=minlength).astype(w.dtype))
-
-
-_ = builtins

@@ -123,10 +123,6 @@ class Tensor(TensorState):
     is_leaf = property(lambda self: self._fn is None or not self._rg)
     grad_fn = property(lambda self: self._fn if self._rg else None)
 
-    @property
-    def is_floating_point_(self):  # pragma: no cover - alias kept private
-        return self._s.array.dtype.kind == "f"
-
     def is_floating_point(self) -> bool:
         """Whether the dtype is a floating-point type."""
         return self._s.array.dtype.kind == "f"

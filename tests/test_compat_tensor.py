@@ -1616,3 +1616,18 @@ def test_fmax_fmin_ignore_nan_inner_and_aminmax(T):
 def test_typed_constructors_keep_their_precision(T):
     check(T.LongTensor([16777217]), [16777217], "int64")
     assert T.DoubleTensor([0.1]).item() == 0.1
+
+
+def test_generator_state_restores_the_stream_in_another_generator():
+    """get_state carries the Mersenne Twister and a waiting Box-Muller number with it."""
+    g = compat.Generator().manual_seed(3)
+    compat.randn(3, generator=g)  # an odd count leaves the pair's second number waiting
+    state = g.get_state()
+    want = compat.randn(5, generator=g).tolist() + compat.rand(4, generator=g).tolist()
+    other = compat.Generator().manual_seed(99).set_state(state)
+    got = compat.randn(5, generator=other).tolist() + compat.rand(4, generator=other).tolist()
+    assert got == want
+    before = compat.get_rng_state()
+    a = compat.randn(7)
+    compat.set_rng_state(before)
+    assert compat.randn(7).tolist() == a.tolist()

@@ -207,9 +207,7 @@ class Function(metaclass=_FunctionMeta):
         node = results[0]._fn
         if node is not None and ctx.to_save:
             node._saved = node._saved + tuple(
-                (t._counter(), v, t, None)
-                for t, v in zip(ctx.to_save, ctx._versions)
-                if t is not None
+                (t._counter(), v, t) for t, v in zip(ctx.to_save, ctx._versions) if t is not None
             )
         for r, o in zip(results, outs):
             if any(o is n for n in ctx.non_differentiable):
